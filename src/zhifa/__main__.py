@@ -1,0 +1,22 @@
+"""The ``zhifa`` command: Django's ``manage.py`` with Zhifa's settings."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.conf.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loads and validates the settings
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"zhifa：配置错误，无法启动。\n{exc}\n")
+        sys.exit(2)
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Zhifa's settings. Every value that differs between installations comes from
+the environment through ``zhifa.conf.env``; see docs/operations.md.
+
+Defaults suit one machine with no services: SQLite and local files under
+``ZHIFA_DATA_DIR``. Production sets ``DATABASE_URL`` (PostgreSQL),
+``ZHIFA_SECRET_KEY``, ``ZHIFA_ALLOWED_HOSTS`` and the storage variables.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from zhifa.conf.env import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env.str("ZHIFA_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env.bool("ZHIFA_DEBUG", False)
+DEMO = env.bool("ZHIFA_DEMO", False)
+
+SECRET_KEY = env.str("ZHIFA_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "未设置 ZHIFA_SECRET_KEY：生产环境必须提供一个随机的长密钥"
+            "（例如 python -c 'import secrets; print(secrets.token_urlsafe(50))'）。"
+            "仅在本机开发时可设置 ZHIFA_DEBUG=1 使用开发密钥。"
+        )
+    SECRET_KEY = "zhifa-development-only-key-never-use-in-production"
+
+ALLOWED_HOSTS = env.list("ZHIFA_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("ZHIFA_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    # Zhifa's apps come first so that their management commands (the ledger's
+    # ``flush``) take precedence over Django's.
+    "zhifa.core",
+    "zhifa.ledger",
+    "zhifa.accounts",
+    "zhifa.catalogues",
+    "zhifa.disclosures",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "zhifa.conf.urls"
+WSGI_APPLICATION = "zhifa.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhifa.core.context_processors.zhifa",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+_sqlite_path = DATA_DIR / "zhifa.sqlite3"
+if "DATABASE_URL" not in env._environ:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.str("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue
+    # instead of failing with "database is locked" when they upgrade a read.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Files ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+
+_storage = env.str("ZHIFA_STORAGE", "local")
+if _storage == "local":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif _storage == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("ZHIFA_S3_BUCKET"),
+            "endpoint_url": env.str("ZHIFA_S3_ENDPOINT_URL", None),
+            "region_name": env.str("ZHIFA_S3_REGION", None),
+            "access_key": env.str("ZHIFA_S3_ACCESS_KEY", None),
+            "secret_key": env.str("ZHIFA_S3_SECRET_KEY", None),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"ZHIFA_STORAGE 只能是 local 或 s3，实际为 {_storage!r}。")
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Language and time -------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Accounts and security (all configuration; see docs/operations.md) --------
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+ZHIFA_LOGIN_MAX_FAILURES = env.int("ZHIFA_LOGIN_MAX_FAILURES", 5)
+ZHIFA_LOGIN_LOCKOUT_MINUTES = env.int("ZHIFA_LOGIN_LOCKOUT_MINUTES", 15)
+ZHIFA_PASSWORD_MIN_LENGTH = env.int("ZHIFA_PASSWORD_MIN_LENGTH", 10)
+ZHIFA_PASSWORD_MIN_CLASSES = env.int("ZHIFA_PASSWORD_MIN_CLASSES", 3)
+# Idle timeout: the session expires this many minutes after the last request.
+SESSION_COOKIE_AGE = env.int("ZHIFA_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG and env.bool("ZHIFA_HTTPS", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": ZHIFA_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "zhifa.accounts.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": ZHIFA_PASSWORD_MIN_CLASSES},
+    },
+]
+
+# --- Policy numbers ------------------------------------------------------------
+# Reviewer staffing (REV-02, ORG-02; 001 附件3 §5): at least this share of the
+# agency's officers, and at least this many people.
+ZHIFA_REVIEWER_MIN_RATIO_PERCENT = env.int("ZHIFA_REVIEWER_MIN_RATIO_PERCENT", 5)
+ZHIFA_REVIEWER_MIN_COUNT = env.int("ZHIFA_REVIEWER_MIN_COUNT", 2)
+# Warn an officer and the agency this many days before a credential expires.
+ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS = env.int("ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS", 30)
+# Years seeded into the work calendar from chinesecalendar (inclusive).
+ZHIFA_CALENDAR_SEED_FIRST_YEAR = env.int("ZHIFA_CALENDAR_SEED_FIRST_YEAR", 2020)
+
+# --- API -----------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "zhifa.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zhifa 行政执法平台 API",
+    "DESCRIPTION": "行政执法公示、全过程记录、重大执法决定法制审核与说明理由的开放接口。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("ZHIFA_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,16 @@
+"""Settings for the test suite: the production settings, with a throwaway key
+and a fast password hasher. ``DATABASE_URL`` still selects PostgreSQL."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ZHIFA_SECRET_KEY", "test-suite-only-key")
+os.environ.setdefault("ZHIFA_DATA_DIR", tempfile.mkdtemp(prefix="zhifa-test-"))
+
+from zhifa.conf.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+api_v1 = [
+    path("", include("zhifa.accounts.api.urls")),
+    path("", include("zhifa.catalogues.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("zhifa.disclosures.urls")),
+    path("workbench/", include("zhifa.accounts.urls")),
+    path("workbench/", include("zhifa.catalogues.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "Zhifa 行政执法平台管理后台"
+admin.site.site_title = "Zhifa 管理后台"

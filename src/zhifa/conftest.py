@@ -1,0 +1,31 @@
+import pytest
+
+from zhifa.core.testing import PASSWORD, Builder
+
+
+@pytest.fixture
+def sysadmin(db):
+    from zhifa.accounts.services import sysadmin_create
+
+    return sysadmin_create(actor=None, username="root", password=PASSWORD)
+
+
+@pytest.fixture
+def build(sysadmin) -> Builder:
+    return Builder(sysadmin)
+
+
+@pytest.fixture
+def county(build):
+    return build.county()
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client logged in as ``user``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

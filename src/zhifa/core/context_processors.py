@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def zhifa(request):
+    return {"ZHIFA_DEMO": settings.DEMO, "ZHIFA_DEBUG": settings.DEBUG}
