@@ -38,9 +38,9 @@ def canonical(
         "payload": payload,
         "prev_hash": prev_hash,
     }
-    return json.dumps(
-        document, sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 def entry_hash(**fields: Any) -> str:

@@ -13,6 +13,7 @@ class Command(BaseCommand):
         report = ledger_verify()
         if not report.ok:
             raise CommandError(
-                f"台账校验失败：第 {report.first_bad_seq} 条，{report.reason}（已检查 {report.entries} 条）"
+                f"台账校验失败：第 {report.first_bad_seq} 条，{report.reason}"
+                f"（已检查 {report.entries} 条）"
             )
         self.stdout.write(f"台账完整：共 {report.entries} 条记录，哈希链无断点。")
