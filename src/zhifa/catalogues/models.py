@@ -21,16 +21,25 @@ class ActionKind(models.TextChoices):
 class Matter(models.Model):
     """One item of an agency's 执法事项清单 / 权责清单 (PUB-02)."""
 
-    agency = models.ForeignKey(Agency, verbose_name="执法主体", on_delete=models.PROTECT,
-                               related_name="matters")
+    agency = models.ForeignKey(
+        Agency, verbose_name="执法主体", on_delete=models.PROTECT, related_name="matters"
+    )
     code = models.CharField("项目编码", max_length=64)
     name = models.CharField("事项名称", max_length=255)
     action_kind = models.CharField("事项类别", max_length=16, choices=ActionKind.choices)
-    unit = models.ForeignKey(Unit, verbose_name="承办机构", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="matters")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="承办机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matters",
+    )
     legal_basis = models.TextField("执法依据")
     time_limit_days = models.PositiveIntegerField(
-        "办理时限（工作日）", null=True, blank=True,
+        "办理时限（工作日）",
+        null=True,
+        blank=True,
         help_text="法定办理时限，以工作日计；无法定时限的留空并在备注中说明",
     )
     note = models.CharField("备注", max_length=255, blank=True)
@@ -66,7 +75,8 @@ class WorkCalendarYear(models.Model):
     source = models.CharField("来源", max_length=16, choices=Source.choices)
     notice = models.CharField("放假安排文号", max_length=128, blank=True)
     is_published = models.BooleanField(
-        "已确认", default=False,
+        "已确认",
+        default=False,
         help_text="确认后该年日历生效；未确认年份的期限按仅排除周末计算并标注为暂定",
     )
 
@@ -84,8 +94,9 @@ class WorkCalendarDay(models.Model):
     make-up working day (调休) on a weekend."""
 
     day = models.DateField("日期", unique=True)
-    year = models.ForeignKey(WorkCalendarYear, verbose_name="年度", on_delete=models.PROTECT,
-                             related_name="days")
+    year = models.ForeignKey(
+        WorkCalendarYear, verbose_name="年度", on_delete=models.PROTECT, related_name="days"
+    )
     is_workday = models.BooleanField("是否工作日")
     name = models.CharField("说明", max_length=64, blank=True, help_text="如：国庆节、国庆节调休")
 

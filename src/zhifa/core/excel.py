@@ -28,6 +28,11 @@ def workbook_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequenc
     for row in rows:
         values = ["" if value is None else value for value in row]
         sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            # openpyxl turns text starting with "=" into a formula: keep it text,
+            # so a cell can neither run in Excel nor read back empty.
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
         for i, value in enumerate(values):
             widths[i] = min(60, max(widths[i], len(str(value)) * 2 + 2))
     for i, width in enumerate(widths, start=1):
@@ -56,7 +61,9 @@ def read_rows(data: bytes, *, headers: Sequence[str]) -> list[tuple[int, dict[st
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        raise InvalidInput("无法读取上传的文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。") from None
+        raise InvalidInput(
+            "无法读取上传的文件：请上传 Excel 2007 及以上版本的 .xlsx 文件。"
+        ) from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
