@@ -1,0 +1,61 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from zhifa.core import demo
+
+
+class Command(BaseCommand):
+    help = "建立演示县“示范县”：司法局、八个以上执法主体、人员与证件、执法事项。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="规模倍数：每个机关的人员数按此倍增（默认 1，约 190 人）",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="随机种子，相同种子结果相同")
+        parser.add_argument(
+            "--reset", action="store_true", help="清空整个数据库（包括台账）后重建演示数据"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="仅当数据库为空时建立（make run 使用）"
+        )
+        parser.add_argument("--noinput", action="store_true", help="--reset 时不再确认")
+
+    def handle(self, *args, scale, seed, reset, if_empty, noinput, **options):
+        if scale < 1:
+            raise CommandError("--scale 必须是正整数。")
+        if reset:
+            if not noinput:
+                answer = input("将清空整个数据库（包括防删改台账）并重建演示数据，输入 yes 确认：")
+                if answer.strip() != "yes":
+                    raise CommandError("已取消。")
+            call_command("flush", interactive=False, verbosity=0)
+        elif demo.demo_exists():
+            self.stdout.write("示范县演示数据已存在，未做改动（--reset 可重建）。")
+            self._print_logins()
+            return
+        elif not demo.database_empty():
+            if if_empty:
+                self.stdout.write("数据库中已有数据，跳过演示数据。")
+                return
+            raise CommandError(
+                "数据库中已有其他数据，演示数据只能建立在空数据库上（或使用 --reset）。"
+            )
+        self.stdout.write("正在建立示范县演示数据……")
+        report = demo.demo_build(scale=scale, seed=seed)
+        labels = {"valid": "有效", "expired": "过期", "suspended": "暂扣", "revoked": "注销"}
+        credentials = "，".join(f"{labels[k]} {v}" for k, v in sorted(report.credentials.items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"完成：执法主体 {report.agencies} 个，人员 {report.officers} 人，"
+                f"执法证件（{credentials}），执法事项 {report.matters} 项。"
+            )
+        )
+        self._print_logins()
+
+    def _print_logins(self):
+        self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
+        for login in demo.DEMO_LOGINS:
+            self.stdout.write(f"  {login['role']:<10} {login['username']:<14} {login['where']}")
