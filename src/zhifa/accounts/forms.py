@@ -39,7 +39,9 @@ class LoginForm(AuthenticationForm):
                 )
             raise
         services.login_attempt_record(
-            username=username, succeeded=True, ip_address=client_ip(self.request),
+            username=username,
+            succeeded=True,
+            ip_address=client_ip(self.request),
             user=self.get_user(),
         )
         return cleaned

@@ -64,13 +64,19 @@ def _agency_section(actor, title: str) -> Section:
     credentials_url = reverse("accounts:credential-list")
     section = Section(title)
     section.items = [
-        Item("在岗人员", agency.officers.filter(is_active=True).count(),
-             reverse("accounts:officer-list")),
+        Item(
+            "在岗人员",
+            agency.officers.filter(is_active=True).count(),
+            reverse("accounts:officer-list"),
+        ),
         Item("即将到期的执法证件", expiring, credentials_url, _level(expiring)),
         Item("失效（暂扣、过期、注销）的执法证件", not_valid, credentials_url, _level(not_valid)),
-        Item(f"法制审核人员（应不少于 {staffing.required} 人）", staffing.reviewers,
-             reverse("accounts:agency-detail", args=[agency.pk]),
-             "ok" if staffing.ok else "bad"),
+        Item(
+            f"法制审核人员（应不少于 {staffing.required} 人）",
+            staffing.reviewers,
+            reverse("accounts:agency-detail", args=[agency.pk]),
+            "ok" if staffing.ok else "bad",
+        ),
         Item("执法事项", agency.matters.count(), reverse("catalogues:matter-list")),
     ]
     return section
@@ -101,10 +107,14 @@ def _supervisor_section(actor) -> Section:
     for agency in agencies.prefetch_related("units"):
         staffing = selectors.reviewer_staffing(agency)
         short += 0 if staffing.ok else 1
-        rows.append([
-            agency.name, staffing.officers, f"{staffing.reviewers} / {staffing.required}",
-            "达标" if staffing.ok else "不足",
-        ])
+        rows.append(
+            [
+                agency.name,
+                staffing.officers,
+                f"{staffing.reviewers} / {staffing.required}",
+                "达标" if staffing.ok else "不足",
+            ]
+        )
     not_valid = selectors.credentials_not_valid(actor=actor).count()
     section.items = [
         Item("执法主体", len(rows), reverse("accounts:agency-list")),
@@ -123,8 +133,12 @@ def _sysadmin_section(actor) -> Section:
     known = calendar_year_known(next_year)
     section = Section("系统维护")
     section.items = [
-        Item(f"{next_year} 年工作日历", "已录入" if known else "未录入",
-             reverse("catalogues:calendar"), "ok" if known else "warn"),
+        Item(
+            f"{next_year} 年工作日历",
+            "已录入" if known else "未录入",
+            reverse("catalogues:calendar"),
+            "ok" if known else "warn",
+        ),
     ]
     if not known:
         section.note = (

@@ -23,7 +23,11 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=64)
     level = models.CharField("层级", max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -94,7 +98,11 @@ class Agency(models.Model):
     complaint_phone = models.CharField("投诉举报电话", max_length=32, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
     entrusted_by = models.ForeignKey(
-        "self", verbose_name="委托机关", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="委托机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="entrusted_organisations",
     )
     entrustment_agreement = models.TextField(
@@ -110,7 +118,8 @@ class Agency(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="agency_unique_name_in_region"),
             models.UniqueConstraint(
-                fields=["region"], condition=Q(kind="supervisory"),
+                fields=["region"],
+                condition=Q(kind="supervisory"),
                 name="agency_one_supervisor_per_region",
             ),
             models.CheckConstraint(
@@ -136,8 +145,9 @@ class Unit(models.Model):
         LEGAL = "legal", "法制机构"
         OTHER = "other", "其他内设机构"
 
-    agency = models.ForeignKey(Agency, verbose_name="所属机关", on_delete=models.PROTECT,
-                               related_name="units")
+    agency = models.ForeignKey(
+        Agency, verbose_name="所属机关", on_delete=models.PROTECT, related_name="units"
+    )
     name = models.CharField("机构名称", max_length=64)
     kind = models.CharField("机构类型", max_length=16, choices=Kind.choices)
     duties = models.TextField("职责", blank=True)
@@ -173,17 +183,29 @@ class Officer(models.Model):
     执法人员 is an officer with the ``officer`` role and a valid credential.
     """
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号",
-                                on_delete=models.PROTECT, related_name="officer")
-    agency = models.ForeignKey(Agency, verbose_name="所属机关", on_delete=models.PROTECT,
-                               related_name="officers")
-    unit = models.ForeignKey(Unit, verbose_name="所属内设机构", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="officers")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        on_delete=models.PROTECT,
+        related_name="officer",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="所属机关", on_delete=models.PROTECT, related_name="officers"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所属内设机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
     name = models.CharField("姓名", max_length=64)
     post = models.CharField("职务", max_length=64, blank=True)
     phone = models.CharField("联系电话", max_length=32, blank=True)
-    id_number = models.CharField("居民身份证号码", max_length=18, blank=True,
-                                 help_text="仅内部使用，不公开")
+    id_number = models.CharField(
+        "居民身份证号码", max_length=18, blank=True, help_text="仅内部使用，不公开"
+    )
     legal_qualification = models.BooleanField("具有法律职业资格", default=False)
     training_hours = models.PositiveIntegerField("年度培训学时", default=0)
     is_active = models.BooleanField("在岗", default=True)
@@ -200,8 +222,9 @@ class Officer(models.Model):
 class RoleGrant(models.Model):
     """One role held by one officer (ORG-01, REV-02)."""
 
-    officer = models.ForeignKey(Officer, verbose_name="人员", on_delete=models.PROTECT,
-                                related_name="role_grants")
+    officer = models.ForeignKey(
+        Officer, verbose_name="人员", on_delete=models.PROTECT, related_name="role_grants"
+    )
     role = models.CharField("角色", max_length=16, choices=Role.choices)
     granted_at = models.DateTimeField("授予时间", auto_now_add=True)
 
@@ -229,17 +252,18 @@ class Credential(models.Model):
         EXPIRED = "expired", "过期"
         REVOKED = "revoked", "注销"
 
-    officer = models.ForeignKey(Officer, verbose_name="持证人", on_delete=models.PROTECT,
-                                related_name="credentials")
+    officer = models.ForeignKey(
+        Officer, verbose_name="持证人", on_delete=models.PROTECT, related_name="credentials"
+    )
     number = models.CharField("证件编号", max_length=32, unique=True)
-    kind = models.CharField("证件类型", max_length=16, choices=Kind.choices,
-                            default=Kind.ENFORCEMENT)
+    kind = models.CharField(
+        "证件类型", max_length=16, choices=Kind.choices, default=Kind.ENFORCEMENT
+    )
     issuer = models.CharField("发证机关", max_length=128)
     issued_on = models.DateField("发证日期")
     valid_until = models.DateField("有效期至")
     annual_review_on = models.DateField("年审日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=Status.choices,
-                              default=Status.VALID)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.VALID)
     status_reason = models.CharField("状态说明", max_length=255, blank=True)
     categories = models.CharField("执法类别", max_length=128, help_text="如：市场监管、安全生产")
     area = models.CharField("执法区域", max_length=128)
@@ -249,8 +273,10 @@ class Credential(models.Model):
         verbose_name_plural = "执法证件"
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gte=models.F("issued_on")),
-                                   name="credential_valid_after_issue"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("issued_on")),
+                name="credential_valid_after_issue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,3 +307,6 @@ class LoginAttempt(models.Model):
         verbose_name = "登录记录"
         verbose_name_plural = "登录记录"
         ordering = ["-attempted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {'成功' if self.succeeded else '失败'}"

@@ -28,9 +28,7 @@ class CharacterClassValidator:
 
     def validate(self, password: str, user=None) -> None:
         if self._count(password) < self.min_classes:
-            raise ValidationError(
-                self.get_help_text(), code="password_too_simple"
-            )
+            raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self) -> str:
         return f"密码须包含大写字母、小写字母、数字、其他符号中的至少 {self.min_classes} 类。"

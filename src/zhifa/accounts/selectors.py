@@ -22,7 +22,11 @@ def roles_of(actor) -> frozenset[str]:
     cached = getattr(actor, "_zhifa_roles", None)
     if cached is None:
         officer = officer_of(actor)
-        cached = frozenset(officer.role_grants.values_list("role", flat=True)) if officer else frozenset()
+        cached = (
+            frozenset(officer.role_grants.values_list("role", flat=True))
+            if officer
+            else frozenset()
+        )
         if actor.is_superuser:
             cached |= {Role.SYSADMIN}
         actor._zhifa_roles = cached
@@ -127,4 +131,6 @@ def reviewer_staffing(agency: Agency) -> ReviewerStaffing:
         required = max(settings.ZHIFA_REVIEWER_MIN_COUNT, by_ratio)
     else:
         required = 1
-    return ReviewerStaffing(agency, counts["officers"], counts["reviewers"], required, has_legal_unit)
+    return ReviewerStaffing(
+        agency, counts["officers"], counts["reviewers"], required, has_legal_unit
+    )

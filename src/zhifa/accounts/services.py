@@ -30,13 +30,27 @@ from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 User = get_user_model()
 
 AGENCY_PROFILE_FIELDS = (
-    "short_name", "credit_code", "duties", "division_of_duties", "jurisdiction",
-    "enforcement_area", "nature", "funding_source", "staffing", "legal_representative",
-    "address", "postcode", "phone", "complaint_phone", "email", "entrustment_agreement",
+    "short_name",
+    "credit_code",
+    "duties",
+    "division_of_duties",
+    "jurisdiction",
+    "enforcement_area",
+    "nature",
+    "funding_source",
+    "staffing",
+    "legal_representative",
+    "address",
+    "postcode",
+    "phone",
+    "complaint_phone",
+    "email",
+    "entrustment_agreement",
 )
 
 
 # --- Who may act --------------------------------------------------------------
+
 
 def require_sysadmin(actor) -> None:
     if not is_sysadmin(actor):
@@ -70,16 +84,23 @@ def require_supervisor_of(actor, agency: Agency) -> None:
 
 # --- Regions and agencies -------------------------------------------------------
 
+
 @transaction.atomic
-def region_create(*, actor, code: str, name: str, level: str, parent: Region | None = None) -> Region:
+def region_create(
+    *, actor, code: str, name: str, level: str, parent: Region | None = None
+) -> Region:
     require_sysadmin(actor)
     if parent is not None and not code.startswith(parent.code_prefix):
         raise InvalidInput(f"区划代码 {code} 不在上级区划 {parent.name}（{parent.code}）之内。")
     if Region.objects.filter(code=code).exists():
         raise Conflict(f"区划代码 {code} 已存在。")
     region = Region.objects.create(code=code, name=name, level=level, parent=parent)
-    ledger.append(actor=actor, action="region.create", obj=region,
-                  payload={"code": code, "name": name, "level": level})
+    ledger.append(
+        actor=actor,
+        action="region.create",
+        obj=region,
+        payload={"code": code, "name": name, "level": level},
+    )
     return region
 
 
@@ -94,24 +115,35 @@ def _check_agency_profile(profile: dict) -> None:
 
 @transaction.atomic
 def agency_create(
-    *, actor, region: Region, name: str, kind: str, domain: str,
-    entrusted_by: Agency | None = None, **profile,
+    *,
+    actor,
+    region: Region,
+    name: str,
+    kind: str,
+    domain: str,
+    entrusted_by: Agency | None = None,
+    **profile,
 ) -> Agency:
     require_sysadmin(actor)
     _check_agency_profile(profile)
     if Agency.objects.filter(region=region, name=name).exists():
         raise Conflict(f"{region.name}已有名为“{name}”的执法主体。")
-    if kind == Agency.Kind.SUPERVISORY and Agency.objects.filter(
-        region=region, kind=Agency.Kind.SUPERVISORY
-    ).exists():
+    if (
+        kind == Agency.Kind.SUPERVISORY
+        and Agency.objects.filter(region=region, kind=Agency.Kind.SUPERVISORY).exists()
+    ):
         raise Conflict(f"{region.name}已有行政执法监督机关。")
     if (kind == Agency.Kind.ENTRUSTED) != (entrusted_by is not None):
         raise InvalidInput("受委托组织必须注明委托机关；其他主体不得注明委托机关。")
     agency = Agency.objects.create(
         region=region, name=name, kind=kind, domain=domain, entrusted_by=entrusted_by, **profile
     )
-    ledger.append(actor=actor, action="agency.create", obj=agency,
-                  payload={"name": name, "kind": kind, "domain": domain, "region": region.code})
+    ledger.append(
+        actor=actor,
+        action="agency.create",
+        obj=agency,
+        payload={"name": name, "kind": kind, "domain": domain, "region": region.code},
+    )
     return agency
 
 
@@ -144,11 +176,14 @@ def unit_create(*, actor, agency: Agency, name: str, kind: str, duties: str = ""
 
 # --- People and roles ------------------------------------------------------------
 
+
 def _check_password(password: str, user=None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise InvalidInput("密码不符合要求：" + "；".join(exc.messages), code="weak_password") from None
+        raise InvalidInput(
+            "密码不符合要求：" + "；".join(exc.messages), code="weak_password"
+        ) from None
 
 
 @transaction.atomic
@@ -172,9 +207,18 @@ def sysadmin_create(*, actor, username: str, password: str, name: str = "系统�
 
 @transaction.atomic
 def officer_create(
-    *, actor, agency: Agency, username: str, name: str, unit: Unit | None = None,
-    password: str | None = None, roles: tuple[str, ...] = (), post: str = "",
-    phone: str = "", id_number: str = "", legal_qualification: bool = False,
+    *,
+    actor,
+    agency: Agency,
+    username: str,
+    name: str,
+    unit: Unit | None = None,
+    password: str | None = None,
+    roles: tuple[str, ...] = (),
+    post: str = "",
+    phone: str = "",
+    id_number: str = "",
+    legal_qualification: bool = False,
 ) -> Officer:
     """Create a person of ``agency`` with a login. Without ``password`` the
     account cannot log in until the agency admin sets one."""
@@ -193,11 +237,21 @@ def officer_create(
         user.set_password(password)
     user.save()
     officer = Officer.objects.create(
-        user=user, agency=agency, unit=unit, name=name, post=post, phone=phone,
-        id_number=id_number, legal_qualification=legal_qualification,
+        user=user,
+        agency=agency,
+        unit=unit,
+        name=name,
+        post=post,
+        phone=phone,
+        id_number=id_number,
+        legal_qualification=legal_qualification,
     )
-    ledger.append(actor=actor, action="officer.create", obj=officer,
-                  payload={"username": username, "name": name, "unit": unit.name if unit else ""})
+    ledger.append(
+        actor=actor,
+        action="officer.create",
+        obj=officer,
+        payload={"username": username, "name": name, "unit": unit.name if unit else ""},
+    )
     for role in roles:
         role_grant(actor=actor, officer=officer, role=role)
     return officer
@@ -261,10 +315,19 @@ def role_revoke(*, actor, officer: Officer, role: str) -> None:
 
 # --- Credentials -------------------------------------------------------------------
 
+
 @transaction.atomic
 def credential_issue(
-    *, actor, officer: Officer, number: str, issuer: str, issued_on: date, valid_until: date,
-    categories: str, area: str, kind: str = Credential.Kind.ENFORCEMENT,
+    *,
+    actor,
+    officer: Officer,
+    number: str,
+    issuer: str,
+    issued_on: date,
+    valid_until: date,
+    categories: str,
+    area: str,
+    kind: str = Credential.Kind.ENFORCEMENT,
     annual_review_on: date | None = None,
 ) -> Credential:
     """Record a credential issued to ``officer``. Credentials are managed by the
@@ -278,22 +341,35 @@ def credential_issue(
     try:
         with transaction.atomic():
             credential = Credential.objects.create(
-                officer=officer, number=number, kind=kind, issuer=issuer, issued_on=issued_on,
-                valid_until=valid_until, annual_review_on=annual_review_on,
-                categories=categories, area=area,
+                officer=officer,
+                number=number,
+                kind=kind,
+                issuer=issuer,
+                issued_on=issued_on,
+                valid_until=valid_until,
+                annual_review_on=annual_review_on,
+                categories=categories,
+                area=area,
             )
     except IntegrityError:
         raise Conflict(f"证件编号 {number} 已存在。") from None
-    ledger.append(actor=actor, action="credential.issue", obj=credential,
-                  agency_id=officer.agency_id,
-                  payload={"number": number, "officer": officer.name, "valid_until": valid_until})
+    ledger.append(
+        actor=actor,
+        action="credential.issue",
+        obj=credential,
+        agency_id=officer.agency_id,
+        payload={"number": number, "officer": officer.name, "valid_until": valid_until},
+    )
     return credential
 
 
 _STATUS_MOVES = {
     Credential.Status.SUSPENDED: {Credential.Status.VALID},
-    Credential.Status.REVOKED: {Credential.Status.VALID, Credential.Status.SUSPENDED,
-                                Credential.Status.EXPIRED},
+    Credential.Status.REVOKED: {
+        Credential.Status.VALID,
+        Credential.Status.SUSPENDED,
+        Credential.Status.EXPIRED,
+    },
     Credential.Status.VALID: {Credential.Status.SUSPENDED},
 }
 
@@ -316,9 +392,13 @@ def credential_set_status(*, actor, credential: Credential, status: str, reason:
     credential.status = status
     credential.status_reason = reason.strip()
     credential.save(update_fields=["status", "status_reason"])
-    ledger.append(actor=actor, action="credential.set_status", obj=credential,
-                  agency_id=credential.officer.agency_id,
-                  payload={"from": previous, "to": status.value, "reason": reason.strip()})
+    ledger.append(
+        actor=actor,
+        action="credential.set_status",
+        obj=credential,
+        agency_id=credential.officer.agency_id,
+        payload={"from": previous, "to": status.value, "reason": reason.strip()},
+    )
     return credential
 
 
@@ -329,18 +409,22 @@ def officer_assert_can_enforce(officer: Officer, *, on: date) -> Credential:
     if not officer.is_active:
         raise Forbidden(f"{officer.name}不在岗，不能承办执法案件。", code="officer_inactive")
     if Role.REVIEWER in roles:
-        raise Forbidden(f"{officer.name}是法制审核人员，不得承办执法案件。",
-                        code="reviewer_cannot_enforce")
+        raise Forbidden(
+            f"{officer.name}是法制审核人员，不得承办执法案件。", code="reviewer_cannot_enforce"
+        )
     if Role.OFFICER not in roles:
         raise Forbidden(f"{officer.name}不是执法人员。", code="not_an_officer")
     for credential in officer.credentials.filter(kind=Credential.Kind.ENFORCEMENT):
         if credential.is_valid_on(on):
             return credential
-    raise Forbidden(f"{officer.name}在 {on:%Y-%m-%d} 没有有效的行政执法证件，不能承办执法案件。",
-                    code="no_valid_credential")
+    raise Forbidden(
+        f"{officer.name}在 {on:%Y-%m-%d} 没有有效的行政执法证件，不能承办执法案件。",
+        code="no_valid_credential",
+    )
 
 
 # --- Login lockout -------------------------------------------------------------------
+
 
 def login_locked_until(username: str, *, now=None):
     """When the account is locked after repeated failures, the time the lock ends."""
@@ -358,7 +442,9 @@ def login_locked_until(username: str, *, now=None):
 
 
 @transaction.atomic
-def login_attempt_record(*, username: str, succeeded: bool, ip_address: str | None, user=None) -> None:
+def login_attempt_record(
+    *, username: str, succeeded: bool, ip_address: str | None, user=None
+) -> None:
     attempt = LoginAttempt.objects.create(
         username=username, succeeded=succeeded, ip_address=ip_address
     )
@@ -369,7 +455,8 @@ def login_attempt_record(*, username: str, succeeded: bool, ip_address: str | No
     ledger.append(
         actor=user if succeeded else None,
         action="login.success" if succeeded else "login.failure",
-        obj=attempt, agency_id=agency_id,
+        obj=attempt,
+        agency_id=agency_id,
         payload={"username": username, "ip": ip_address},
     )
 

@@ -48,9 +48,14 @@ def logout_view(request):
 def home(request):
     from zhifa.accounts.home import home_sections
 
-    return render(request, "accounts/home.html", {
-        "title": "我的待办", "sections": home_sections(request.user),
-    })
+    return render(
+        request,
+        "accounts/home.html",
+        {
+            "title": "我的待办",
+            "sections": home_sections(request.user),
+        },
+    )
 
 
 # --- Agencies ---------------------------------------------------------------------
@@ -58,8 +63,12 @@ def home(request):
 AGENCY_LISTING = Listing(
     title="执法主体",
     columns=[
-        Column("主体名称", "name", sort="name",
-               link=lambda a: reverse("accounts:agency-detail", args=[a.pk])),
+        Column(
+            "主体名称",
+            "name",
+            sort="name",
+            link=lambda a: reverse("accounts:agency-detail", args=[a.pk]),
+        ),
         Column("主体类型", "get_kind_display", sort="kind"),
         Column("执法领域", "get_domain_display", sort="domain"),
         Column("行政区划", "region.name", sort="region__code"),
@@ -79,16 +88,21 @@ def agency_list_view(request):
 @login_required
 def agency_detail_view(request, pk: int):
     agency = get_object_or_404(selectors.agency_list(actor=request.user), pk=pk)
-    return render(request, "accounts/agency_detail.html", {
-        "title": agency.name,
-        "agency": agency,
-        "units": agency.units.all(),
-        "staffing": selectors.reviewer_staffing(agency),
-        "officer_count": agency.officers.filter(is_active=True).count(),
-    })
+    return render(
+        request,
+        "accounts/agency_detail.html",
+        {
+            "title": agency.name,
+            "agency": agency,
+            "units": agency.units.all(),
+            "staffing": selectors.reviewer_staffing(agency),
+            "officer_count": agency.officers.filter(is_active=True).count(),
+        },
+    )
 
 
 # --- People -----------------------------------------------------------------------
+
 
 def _roles_label(officer: Officer) -> str:
     return "、".join(Role(g.role).label for g in officer.role_grants.all())
@@ -96,16 +110,18 @@ def _roles_label(officer: Officer) -> str:
 
 def _credential_label(officer: Officer) -> str:
     today = timezone.localdate()
-    return "、".join(
-        f"{c.number}（{c.status_label_on(today)}）" for c in officer.credentials.all()
-    )
+    return "、".join(f"{c.number}（{c.status_label_on(today)}）" for c in officer.credentials.all())
 
 
 OFFICER_LISTING = Listing(
     title="人员",
     columns=[
-        Column("姓名", "name", sort="name",
-               link=lambda o: reverse("accounts:officer-detail", args=[o.pk])),
+        Column(
+            "姓名",
+            "name",
+            sort="name",
+            link=lambda o: reverse("accounts:officer-detail", args=[o.pk]),
+        ),
         Column("所属机关", "agency.name", sort="agency__name"),
         Column("内设机构", "unit.name", sort="unit__name"),
         Column("职务", "post"),
@@ -126,16 +142,25 @@ def officer_list_view(request):
 def officer_detail_view(request, pk: int):
     officer = get_object_or_404(selectors.officer_list(actor=request.user), pk=pk)
     today = timezone.localdate()
-    credentials = [(c, c.status_on(today), c.status_label_on(today)) for c in officer.credentials.all()]
-    return render(request, "accounts/officer_detail.html", {
-        "title": officer.name, "officer": officer, "roles": _roles_label(officer),
-        "credentials": credentials,
-        "can_manage_credentials": selectors.is_sysadmin(request.user)
-        or services.supervises(request.user, officer.agency),
-    })
+    credentials = [
+        (c, c.status_on(today), c.status_label_on(today)) for c in officer.credentials.all()
+    ]
+    return render(
+        request,
+        "accounts/officer_detail.html",
+        {
+            "title": officer.name,
+            "officer": officer,
+            "roles": _roles_label(officer),
+            "credentials": credentials,
+            "can_manage_credentials": selectors.is_sysadmin(request.user)
+            or services.supervises(request.user, officer.agency),
+        },
+    )
 
 
 # --- Credentials --------------------------------------------------------------------
+
 
 def _status_today(credential: Credential) -> str:
     return credential.status_label_on(timezone.localdate())
@@ -145,8 +170,12 @@ CREDENTIAL_LISTING = Listing(
     title="执法证件",
     columns=[
         Column("证件编号", "number", sort="number"),
-        Column("持证人", "officer.name", sort="officer__name",
-               link=lambda c: reverse("accounts:officer-detail", args=[c.officer_id])),
+        Column(
+            "持证人",
+            "officer.name",
+            sort="officer__name",
+            link=lambda c: reverse("accounts:officer-detail", args=[c.officer_id]),
+        ),
         Column("所属机关", "officer.agency.name", sort="officer__agency__name"),
         Column("证件类型", "get_kind_display", sort="kind"),
         Column("执法类别", "categories"),
@@ -173,17 +202,25 @@ def credential_status_view(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.credential_set_status(
-                actor=request.user, credential=credential,
-                status=form.cleaned_data["status"], reason=form.cleaned_data["reason"],
+                actor=request.user,
+                credential=credential,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
             )
         except ZhifaError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, f"证件 {credential.number} 的状态已变更。")
             return redirect(back)
-    return render(request, "core/confirm.html", {
-        "title": f"变更执法证件 {credential.number} 的状态",
-        "question": f"持证人：{credential.officer.name}（{credential.officer.agency.name}）。"
-                    "状态变更会立即影响其执法资格和公开的证件查询结果，并记入台账。",
-        "form": form, "verb": "变更", "cancel_url": back,
-    })
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": f"变更执法证件 {credential.number} 的状态",
+            "question": f"持证人：{credential.officer.name}（{credential.officer.agency.name}）。"
+            "状态变更会立即影响其执法资格和公开的证件查询结果，并记入台账。",
+            "form": form,
+            "verb": "变更",
+            "cancel_url": back,
+        },
+    )

@@ -108,6 +108,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Files ------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+if DEBUG:
+    # Serve straight from the apps' static folders; no collectstatic needed.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
@@ -163,6 +168,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and env.bool("ZHIFA_HTTPS", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto, redirect to HTTPS
+# and send HSTS (0 disables it until the site is known to be HTTPS-only).
+if env.bool("ZHIFA_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not DEBUG and env.bool("ZHIFA_HTTPS", True)
+SECURE_HSTS_SECONDS = env.int("ZHIFA_HSTS_SECONDS", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -74,8 +74,14 @@ class Listing:
             queryset = queryset.order_by(sort, "pk")
         return queryset, q, sort
 
-    def respond(self, request, queryset: QuerySet, *, template: str = "core/list.html",
-                context: dict | None = None):
+    def respond(
+        self,
+        request,
+        queryset: QuerySet,
+        *,
+        template: str = "core/list.html",
+        context: dict | None = None,
+    ):
         queryset, q, sort = self.filter(request, queryset)
         if request.GET.get("export") == "xlsx":
             return workbook_response(
@@ -90,15 +96,25 @@ class Listing:
             for obj in page.object_list
         ]
         headers = [
-            {"label": c.label, "sort": c.sort, "active": sort.lstrip("-") == c.sort,
-             "descending": sort.startswith("-")}
+            {
+                "label": c.label,
+                "sort": c.sort,
+                "active": sort.lstrip("-") == c.sort,
+                "descending": sort.startswith("-"),
+            }
             for c in self.columns
         ]
         params = request.GET.copy()
         params.pop("page", None)
         full = {
-            "listing": self, "page": page, "rows": rows, "headers": headers, "q": q,
-            "sort": sort, "querystring": params.urlencode(), **(context or {}),
+            "listing": self,
+            "page": page,
+            "rows": rows,
+            "headers": headers,
+            "q": q,
+            "sort": sort,
+            "querystring": params.urlencode(),
+            **(context or {}),
         }
         if request.htmx and request.htmx.target == "list-table":
             return render(request, "core/_table.html", full)

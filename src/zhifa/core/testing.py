@@ -39,8 +39,15 @@ class Builder:
             actor=self.sysadmin, code=code, name=name, level=level, parent=parent
         )
 
-    def agency(self, region: Region, name: str, *, kind: str = Agency.Kind.ENFORCEMENT,
-               domain: str = "market", **profile) -> Agency:
+    def agency(
+        self,
+        region: Region,
+        name: str,
+        *,
+        kind: str = Agency.Kind.ENFORCEMENT,
+        domain: str = "market",
+        **profile,
+    ) -> Agency:
         return services.agency_create(
             actor=self.sysadmin, region=region, name=name, kind=kind, domain=domain, **profile
         )
@@ -48,26 +55,43 @@ class Builder:
     def unit(self, agency: Agency, name: str, kind: str = Unit.Kind.ENFORCEMENT) -> Unit:
         return services.unit_create(actor=self.sysadmin, agency=agency, name=name, kind=kind)
 
-    def officer(self, agency: Agency, *, roles=(Role.OFFICER,), unit: Unit | None = None,
-                name: str | None = None, credential: bool | str = True,
-                password: str | None = PASSWORD) -> Officer:
+    def officer(
+        self,
+        agency: Agency,
+        *,
+        roles=(Role.OFFICER,),
+        unit: Unit | None = None,
+        name: str | None = None,
+        credential: bool | str = True,
+        password: str | None = PASSWORD,
+    ) -> Officer:
         n = next(_numbers)
         officer = services.officer_create(
-            actor=self.sysadmin, agency=agency, username=f"user{n}", name=name or f"人员{n}",
-            unit=unit, password=password, roles=tuple(roles),
+            actor=self.sysadmin,
+            agency=agency,
+            username=f"user{n}",
+            name=name or f"人员{n}",
+            unit=unit,
+            password=password,
+            roles=tuple(roles),
         )
         if credential:
             self.credential(officer, status=credential if isinstance(credential, str) else "valid")
         return officer
 
-    def credential(self, officer: Officer, *, status: str = "valid",
-                   valid_until: date | None = None) -> Credential:
+    def credential(
+        self, officer: Officer, *, status: str = "valid", valid_until: date | None = None
+    ) -> Credential:
         today = date.today()
         credential = services.credential_issue(
-            actor=self.sysadmin, officer=officer, number=f"T{next(_numbers):08d}",
-            issuer="示范县人民政府", issued_on=today - timedelta(days=400),
+            actor=self.sysadmin,
+            officer=officer,
+            number=f"T{next(_numbers):08d}",
+            issuer="示范县人民政府",
+            issued_on=today - timedelta(days=400),
             valid_until=valid_until or today + timedelta(days=1000),
-            categories="市场监管", area="示范县",
+            categories="市场监管",
+            area="示范县",
         )
         if status in (Credential.Status.SUSPENDED, Credential.Status.REVOKED):
             credential = services.credential_set_status(
@@ -77,12 +101,15 @@ class Builder:
 
     def county(self, code: str = "990102", name: str = "示范县") -> County:
         province = Region.objects.filter(code=code[:2] + "0000").first() or self.region(
-            code[:2] + "0000", "示范省", "province")
+            code[:2] + "0000", "示范省", "province"
+        )
         city = Region.objects.filter(code=code[:4] + "00").first() or self.region(
-            code[:4] + "00", "示范市", "city", province)
+            code[:4] + "00", "示范市", "city", province
+        )
         region = self.region(code, name, "county", city)
-        bureau = self.agency(region, f"{name}司法局", kind=Agency.Kind.SUPERVISORY,
-                             domain="justice")
+        bureau = self.agency(
+            region, f"{name}司法局", kind=Agency.Kind.SUPERVISORY, domain="justice"
+        )
         supervisor = self.officer(bureau, roles=(), credential=False)
         services.role_grant(actor=self.sysadmin, officer=supervisor, role=Role.SUPERVISOR)
         market = self.agency(region, f"{name}市场监督管理局", domain="market")
@@ -90,9 +117,14 @@ class Builder:
         market_unit = self.unit(market, "执法大队")
         safety = self.agency(region, f"{name}应急管理局", domain="emergency")
         return County(
-            region=region, bureau=bureau, supervisor=supervisor.user, sysadmin=self.sysadmin,
+            region=region,
+            bureau=bureau,
+            supervisor=supervisor.user,
+            sysadmin=self.sysadmin,
             market=market,
             market_admin=self.officer(market, roles=(Role.AGENCY_ADMIN,), credential=False).user,
-            market_legal=market_legal, market_unit=market_unit, safety=safety,
+            market_legal=market_legal,
+            market_unit=market_unit,
+            safety=safety,
             safety_admin=self.officer(safety, roles=(Role.AGENCY_ADMIN,), credential=False).user,
         )

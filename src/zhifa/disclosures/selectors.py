@@ -10,8 +10,9 @@ def portal_agencies() -> list[tuple[str, list[Agency]]]:
     agencies = (
         Agency.objects.filter(is_active=True)
         .select_related("region")
-        .only("name", "kind", "domain", "complaint_phone", "address", "region__name",
-              "region__code")
+        .only(
+            "name", "kind", "domain", "complaint_phone", "address", "region__name", "region__code"
+        )
         .order_by("region__code", "kind", "name")
     )
     return [(region, list(items)) for region, items in groupby(agencies, lambda a: a.region.name)]

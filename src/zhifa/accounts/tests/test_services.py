@@ -48,9 +48,15 @@ def test_expired_on_the_day_after_valid_until(build, county):
 @pytest.mark.req("ORG-01")
 def test_credentials_are_managed_by_the_regions_supervisor_only(build, county):
     officer = build.officer(county.market, credential=False)
-    kwargs = dict(officer=officer, number="X1", issuer="示范县人民政府",
-                  issued_on=date(2026, 1, 1), valid_until=date(2028, 1, 1),
-                  categories="市场监管", area="示范县")
+    kwargs = dict(
+        officer=officer,
+        number="X1",
+        issuer="示范县人民政府",
+        issued_on=date(2026, 1, 1),
+        valid_until=date(2028, 1, 1),
+        categories="市场监管",
+        area="示范县",
+    )
     with pytest.raises(Forbidden):
         services.credential_issue(actor=county.market_admin, **kwargs)
     other = build.county(code="990103", name="邻县")
@@ -66,13 +72,16 @@ def test_credentials_are_managed_by_the_regions_supervisor_only(build, county):
 def test_credential_status_changes_need_a_reason_and_a_legal_move(build, county):
     credential = build.officer(county.market).credentials.get()
     with pytest.raises(InvalidInput):
-        services.credential_set_status(actor=county.supervisor, credential=credential,
-                                       status="suspended", reason="  ")
-    services.credential_set_status(actor=county.supervisor, credential=credential,
-                                   status="revoked", reason="调离执法岗位")
+        services.credential_set_status(
+            actor=county.supervisor, credential=credential, status="suspended", reason="  "
+        )
+    services.credential_set_status(
+        actor=county.supervisor, credential=credential, status="revoked", reason="调离执法岗位"
+    )
     with pytest.raises(Conflict):
-        services.credential_set_status(actor=county.supervisor, credential=credential,
-                                       status="valid", reason="恢复")
+        services.credential_set_status(
+            actor=county.supervisor, credential=credential, status="valid", reason="恢复"
+        )
     credential.refresh_from_db()
     assert credential.status == "revoked"
 
@@ -108,28 +117,46 @@ def test_reviewer_staffing_is_five_percent_and_at_least_two(build, county):
 
 def test_agency_admins_act_only_on_their_own_agency(build, county):
     with pytest.raises(Forbidden):
-        services.officer_create(actor=county.market_admin, agency=county.safety,
-                                username="intruder", name="外机关")
+        services.officer_create(
+            actor=county.market_admin, agency=county.safety, username="intruder", name="外机关"
+        )
     with pytest.raises(Forbidden):
-        services.role_grant(actor=county.market_admin,
-                            officer=build.officer(county.market), role=Role.SUPERVISOR)
+        services.role_grant(
+            actor=county.market_admin, officer=build.officer(county.market), role=Role.SUPERVISOR
+        )
 
 
 def test_invalid_identifiers_are_refused(county, build):
     with pytest.raises(InvalidInput):
-        services.officer_create(actor=county.market_admin, agency=county.market,
-                                username="a1", name="甲", id_number="110105194912310021")
+        services.officer_create(
+            actor=county.market_admin,
+            agency=county.market,
+            username="a1",
+            name="甲",
+            id_number="110105194912310021",
+        )
     with pytest.raises(InvalidInput):
-        services.agency_update(actor=county.market_admin, agency=county.market,
-                               credit_code="91350100M000100Y44")
-    services.officer_create(actor=county.market_admin, agency=county.market,
-                            username="a2", name="乙", id_number="11010519491231002X")
+        services.agency_update(
+            actor=county.market_admin, agency=county.market, credit_code="91350100M000100Y44"
+        )
+    services.officer_create(
+        actor=county.market_admin,
+        agency=county.market,
+        username="a2",
+        name="乙",
+        id_number="11010519491231002X",
+    )
 
 
 def test_weak_passwords_are_refused_in_chinese(county):
     with pytest.raises(InvalidInput) as exc:
-        services.officer_create(actor=county.market_admin, agency=county.market,
-                                username="weak", name="弱", password="abcdefgh")
+        services.officer_create(
+            actor=county.market_admin,
+            agency=county.market,
+            username="weak",
+            name="弱",
+            password="abcdefgh",
+        )
     assert "密码" in exc.value.message
 
 
