@@ -33,8 +33,14 @@ def test_demo_county_has_the_agencies_people_and_matters(demo):
         Agency.objects.filter(kind=Agency.Kind.ENFORCEMENT).values_list("domain", flat=True)
     )
     assert domains >= {
-        "market", "emergency", "ecology", "urban", "transport", "natural_resources",
-        "health", "culture",
+        "market",
+        "emergency",
+        "ecology",
+        "urban",
+        "transport",
+        "natural_resources",
+        "health",
+        "culture",
     }
     assert Agency.objects.filter(kind=Agency.Kind.SUPERVISORY, name="示范县司法局").exists()
     assert Agency.objects.filter(kind=Agency.Kind.ENTRUSTED).exists()
