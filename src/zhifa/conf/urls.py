@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from zhifa.core.api import APIRootView
+
 api_v1 = [
+    path("", APIRootView.as_view(), name="root"),
     path("", include("zhifa.accounts.api.urls")),
     path("", include("zhifa.catalogues.api.urls")),
 ]

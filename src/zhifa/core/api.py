@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from zhifa.core.errors import ZhifaError
@@ -21,3 +24,25 @@ def exception_handler(exc, context):
 
 def created(data) -> Response:
     return Response(data, status=status.HTTP_201_CREATED)
+
+
+class APIRootView(APIView):
+    """The index of /api/v1/: every resource with its address."""
+
+    resources = {
+        "agencies": "agency",
+        "units": "unit",
+        "officers": "officer",
+        "credentials": "credential",
+        "matters": "matter",
+    }
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return Response(
+            {
+                plural: reverse(f"api:{name}-list", request=request)
+                for plural, name in self.resources.items()
+            }
+            | {"schema": reverse("api-schema", request=request)}
+        )

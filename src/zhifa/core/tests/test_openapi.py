@@ -15,3 +15,11 @@ def test_the_schema_is_public(client):
 def test_the_docs_page_answers_a_logged_in_user(client, county):
     client.force_login(county.market_admin)
     assert client.get(reverse("api-docs")).status_code == 200
+
+
+def test_api_root_lists_the_resources(client, county):
+    assert client.get("/api/v1/").status_code in (401, 403)
+    client.force_login(county.market_admin)
+    body = client.get("/api/v1/").json()
+    assert body["matters"].endswith("/api/v1/matters/")
+    assert set(body) >= {"agencies", "units", "officers", "credentials", "matters", "schema"}
