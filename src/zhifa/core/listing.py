@@ -88,7 +88,10 @@ class Listing:
                 filename=f"{self.export_name or self.title}.xlsx",
                 title=self.title,
                 headers=[c.label for c in self.columns],
-                rows=([_plain(c.get(obj)) for c in self.columns] for obj in queryset.iterator()),
+                rows=(
+                    [_plain(c.get(obj)) for c in self.columns]
+                    for obj in queryset.iterator(chunk_size=2000)
+                ),
             )
         page = Paginator(queryset, self.page_size).get_page(request.GET.get("page"))
         rows = [

@@ -122,3 +122,19 @@ def test_supervisor_and_sysadmin_homes(client_for, county):
 def test_portal_admin_and_api_docs_answer(client, client_for, county):
     assert county.market.name in client.get("/").content.decode()
     assert client_for(county.sysadmin).get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        ("accounts:agency-list", "主体名称"),
+        ("accounts:officer-list", "姓名"),
+        ("accounts:credential-list", "证件编号"),
+        ("catalogues:matter-list", "序号"),
+    ],
+)
+def test_every_list_exports_to_excel(client_for, build, county, name, header):
+    build.officer(county.market)
+    response = client_for(county.market_admin).get(reverse(name), {"export": "xlsx"})
+    assert response.status_code == 200
+    assert load_workbook(BytesIO(response.content)).active["A1"].value == header
