@@ -3,20 +3,35 @@ through selectors, write through services, and show ``ZhifaError`` messages."""
 
 from __future__ import annotations
 
+import dataclasses
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhifa.accounts import selectors, services
-from zhifa.accounts.forms import CredentialStatusForm, LoginForm
+from zhifa.accounts.forms import (
+    AgencyCreateForm,
+    AgencyProfileForm,
+    CredentialIssueForm,
+    CredentialStatusForm,
+    LoginForm,
+    OfficerCreateForm,
+    PasswordForm,
+    RoleGrantForm,
+    UnitForm,
+)
 from zhifa.accounts.models import Credential, Officer, Role
-from zhifa.core.errors import ZhifaError
+from zhifa.core.errors import Forbidden, ZhifaError
 from zhifa.core.listing import Column, Listing
 
 
@@ -58,6 +73,46 @@ def home(request):
     )
 
 
+# --- Shared by the pages that write -----------------------------------------------
+
+
+def _may(check, *args) -> bool:
+    """Whether a ``services.require_*`` check passes: only usable buttons are shown."""
+    try:
+        check(*args)
+    except Forbidden:
+        return False
+    return True
+
+
+def _require(check, *args) -> None:
+    """Refuse the page (403) to whom the service would refuse the action."""
+    try:
+        check(*args)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(request, form, *, save, title, cancel_url, template="accounts/form.html", **extra):
+    """Show ``form``; on a valid POST, ``save(cleaned_data)`` calls the service and
+    returns the success message and the next URL. A ``ZhifaError`` goes on the form
+    as a non-field error, and the service's transaction has changed nothing."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, next_url = save(form.cleaned_data)
+        except ZhifaError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, message)
+            return redirect(next_url)
+    context = {"title": title, "form": form, "cancel_url": cancel_url, **extra}
+    return render(request, template, context)
+
+
 # --- Agencies ---------------------------------------------------------------------
 
 AGENCY_LISTING = Listing(
@@ -82,12 +137,26 @@ AGENCY_LISTING = Listing(
 
 @login_required
 def agency_list_view(request):
-    return AGENCY_LISTING.respond(request, selectors.agency_list(actor=request.user))
+    listing = AGENCY_LISTING
+    if _may(services.require_sysadmin, request.user):
+        # A per-request copy: the module-level listing is shared by every request.
+        listing = dataclasses.replace(
+            listing, actions=[("新增执法主体", reverse("accounts:agency-create"))]
+        )
+    return listing.respond(request, selectors.agency_list(actor=request.user))
+
+
+def _agency(request, pk: int):
+    return get_object_or_404(selectors.agency_list(actor=request.user), pk=pk)
+
+
+def _agency_url(agency) -> str:
+    return reverse("accounts:agency-detail", args=[agency.pk])
 
 
 @login_required
 def agency_detail_view(request, pk: int):
-    agency = get_object_or_404(selectors.agency_list(actor=request.user), pk=pk)
+    agency = _agency(request, pk)
     return render(
         request,
         "accounts/agency_detail.html",
@@ -97,7 +166,61 @@ def agency_detail_view(request, pk: int):
             "units": agency.units.all(),
             "staffing": selectors.reviewer_staffing(agency),
             "officer_count": agency.officers.filter(is_active=True).count(),
+            "can_manage": _may(services.require_agency_admin, request.user, agency),
         },
+    )
+
+
+@login_required
+def agency_create_view(request):
+    _require(services.require_sysadmin, request.user)
+    form = AgencyCreateForm(_posted(request), agencies=selectors.agency_list(actor=request.user))
+
+    def save(data):
+        agency = services.agency_create(actor=request.user, **data)
+        return f"已新增执法主体“{agency.name}”。", _agency_url(agency)
+
+    return _form_page(
+        request, form, save=save, title="新增执法主体", cancel_url=reverse("accounts:agency-list")
+    )
+
+
+@login_required
+def agency_edit_view(request, pk: int):
+    agency = _agency(request, pk)
+    _require(services.require_agency_admin, request.user, agency)
+    initial = {name: getattr(agency, name) for name in services.AGENCY_PROFILE_FIELDS}
+    form = AgencyProfileForm(_posted(request), initial=initial)
+
+    def save(data):
+        services.agency_update(actor=request.user, agency=agency, **data)
+        return f"已保存“{agency.name}”的主体信息。", _agency_url(agency)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        title=f"修改“{agency.name}”的主体信息",
+        cancel_url=_agency_url(agency),
+    )
+
+
+@login_required
+def unit_create_view(request, pk: int):
+    agency = _agency(request, pk)
+    _require(services.require_agency_admin, request.user, agency)
+    form = UnitForm(_posted(request))
+
+    def save(data):
+        unit = services.unit_create(actor=request.user, agency=agency, **data)
+        return f"已为{agency.name}新增内设机构“{unit.name}”。", _agency_url(agency)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        title=f"为{agency.name}新增内设机构",
+        cancel_url=_agency_url(agency),
     )
 
 
@@ -138,24 +261,128 @@ def officer_list_view(request):
     return OFFICER_LISTING.respond(request, selectors.officer_list(actor=request.user).distinct())
 
 
+# The roles offered on the workbench. Who may grant or revoke each is decided by
+# ``role_grant``/``role_revoke``; the sysadmin role is left to the admin site.
+AGENCY_ROLES = (Role.OFFICER, Role.UNIT_HEAD, Role.REVIEWER, Role.LEADER, Role.AGENCY_ADMIN)
+
+
+def _offered_roles(user) -> tuple[Role, ...]:
+    if selectors.is_sysadmin(user):
+        return (*AGENCY_ROLES, Role.SUPERVISOR)
+    return AGENCY_ROLES
+
+
+def _officer(request, pk: int) -> Officer:
+    return get_object_or_404(selectors.officer_list(actor=request.user), pk=pk)
+
+
+def _officer_url(officer) -> str:
+    return reverse("accounts:officer-detail", args=[officer.pk])
+
+
 @login_required
 def officer_detail_view(request, pk: int):
-    officer = get_object_or_404(selectors.officer_list(actor=request.user), pk=pk)
+    officer = _officer(request, pk)
     today = timezone.localdate()
     credentials = [
         (c, c.status_on(today), c.status_label_on(today)) for c in officer.credentials.all()
     ]
+    can_manage = _may(services.require_agency_admin, request.user, officer.agency)
+    offered = _offered_roles(request.user) if can_manage else ()
     return render(
         request,
         "accounts/officer_detail.html",
         {
             "title": officer.name,
             "officer": officer,
-            "roles": _roles_label(officer),
+            "roles": [(Role(g.role), g.role in offered) for g in officer.role_grants.all()],
             "credentials": credentials,
-            "can_manage_credentials": selectors.is_sysadmin(request.user)
-            or services.supervises(request.user, officer.agency),
+            "can_manage": can_manage,
+            "can_manage_credentials": _may(
+                services.require_supervisor_of, request.user, officer.agency
+            ),
         },
+    )
+
+
+@login_required
+def officer_create_view(request, pk: int):
+    agency = _agency(request, pk)
+    _require(services.require_agency_admin, request.user, agency)
+    form = OfficerCreateForm(
+        _posted(request),
+        units=selectors.unit_list(actor=request.user).filter(agency=agency).order_by("name"),
+        roles=_offered_roles(request.user),
+    )
+
+    def save(data):
+        officer = services.officer_create(actor=request.user, agency=agency, **data)
+        return f"已新增人员{officer.name}（用户名 {data['username']}）。", _officer_url(officer)
+
+    return _form_page(
+        request, form, save=save, title=f"为{agency.name}新增人员", cancel_url=_agency_url(agency)
+    )
+
+
+@login_required
+def officer_password_view(request, pk: int):
+    officer = _officer(request, pk)
+    _require(services.require_agency_admin, request.user, officer.agency)
+
+    def save(data):
+        services.officer_set_password(actor=request.user, officer=officer, **data)
+        return f"已为{officer.name}设置新密码。", _officer_url(officer)
+
+    return _form_page(
+        request,
+        PasswordForm(_posted(request)),
+        save=save,
+        title=f"为{officer.name}设置新密码",
+        cancel_url=_officer_url(officer),
+    )
+
+
+@login_required
+def role_grant_view(request, pk: int):
+    officer = _officer(request, pk)
+    _require(services.require_agency_admin, request.user, officer.agency)
+    held = {g.role for g in officer.role_grants.all()}
+    offered = [role for role in _offered_roles(request.user) if role not in held]
+
+    def save(data):
+        services.role_grant(actor=request.user, officer=officer, **data)
+        return f"已授予{officer.name}“{Role(data['role']).label}”角色。", _officer_url(officer)
+
+    return _form_page(
+        request,
+        RoleGrantForm(_posted(request), roles=offered),
+        save=save,
+        title=f"为{officer.name}授予角色",
+        cancel_url=_officer_url(officer),
+    )
+
+
+@login_required
+def role_revoke_view(request, pk: int, role: str):
+    officer = _officer(request, pk)
+    if role not in Role.values:
+        raise Http404
+    _require(services.require_agency_admin, request.user, officer.agency)
+    label = Role(role).label
+
+    def save(data):
+        services.role_revoke(actor=request.user, officer=officer, role=role)
+        return f"已撤销{officer.name}的“{label}”角色。", _officer_url(officer)
+
+    return _form_page(
+        request,
+        forms.Form(_posted(request)),
+        save=save,
+        title=f"撤销{officer.name}的“{label}”角色",
+        cancel_url=_officer_url(officer),
+        template="core/confirm.html",
+        question=f"{officer.name}（{officer.agency.name}）将不再担任{label}，撤销记入台账。",
+        verb="撤销",
     )
 
 
@@ -195,32 +422,40 @@ def credential_list_view(request):
 
 
 @login_required
+def credential_issue_view(request, pk: int):
+    officer = _officer(request, pk)
+    _require(services.require_supervisor_of, request.user, officer.agency)
+
+    def save(data):
+        credential = services.credential_issue(actor=request.user, officer=officer, **data)
+        return f"已为{officer.name}登记执法证件 {credential.number}。", _officer_url(officer)
+
+    return _form_page(
+        request,
+        CredentialIssueForm(_posted(request)),
+        save=save,
+        title=f"为{officer.name}登记执法证件",
+        cancel_url=_officer_url(officer),
+    )
+
+
+@login_required
 def credential_status_view(request, pk: int):
     credential = get_object_or_404(selectors.credential_list(actor=request.user), pk=pk)
-    back = reverse("accounts:officer-detail", args=[credential.officer_id])
-    form = CredentialStatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.credential_set_status(
-                actor=request.user,
-                credential=credential,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ZhifaError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"证件 {credential.number} 的状态已变更。")
-            return redirect(back)
-    return render(
+    officer = credential.officer
+
+    def save(data):
+        services.credential_set_status(actor=request.user, credential=credential, **data)
+        return f"证件 {credential.number} 的状态已变更。", _officer_url(officer)
+
+    return _form_page(
         request,
-        "core/confirm.html",
-        {
-            "title": f"变更执法证件 {credential.number} 的状态",
-            "question": f"持证人：{credential.officer.name}（{credential.officer.agency.name}）。"
-            "状态变更会立即影响其执法资格和公开的证件查询结果，并记入台账。",
-            "form": form,
-            "verb": "变更",
-            "cancel_url": back,
-        },
+        CredentialStatusForm(_posted(request)),
+        save=save,
+        title=f"变更执法证件 {credential.number} 的状态",
+        cancel_url=_officer_url(officer),
+        template="core/confirm.html",
+        question=f"持证人：{officer.name}（{officer.agency.name}）。"
+        "状态变更会立即影响其执法资格和公开的证件查询结果，并记入台账。",
+        verb="变更",
     )
