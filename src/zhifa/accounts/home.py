@@ -69,8 +69,13 @@ def _agency_section(actor, title: str) -> Section:
             agency.officers.filter(is_active=True).count(),
             reverse("accounts:officer-list"),
         ),
-        Item("即将到期的执法证件", expiring, credentials_url, _level(expiring)),
-        Item("失效（暂扣、过期、注销）的执法证件", not_valid, credentials_url, _level(not_valid)),
+        Item("即将到期的执法证件", expiring, f"{credentials_url}?state=expiring", _level(expiring)),
+        Item(
+            "失效（暂扣、过期、注销）的执法证件",
+            not_valid,
+            f"{credentials_url}?state=invalid",
+            _level(not_valid),
+        ),
         Item(
             f"法制审核人员（应不少于 {staffing.required} 人）",
             staffing.reviewers,
@@ -119,7 +124,12 @@ def _supervisor_section(actor) -> Section:
     section.items = [
         Item("执法主体", len(rows), reverse("accounts:agency-list")),
         Item("法制审核人员不足的机关", short, reverse("accounts:agency-list"), _level(short, True)),
-        Item("失效的执法证件", not_valid, reverse("accounts:credential-list"), _level(not_valid)),
+        Item(
+            "失效的执法证件",
+            not_valid,
+            reverse("accounts:credential-list") + "?state=invalid",
+            _level(not_valid),
+        ),
     ]
     section.table_headers = ["执法主体", "执法人员", "法制审核人员（现有/应有）", "审核力量"]
     section.table_rows = rows

@@ -418,7 +418,22 @@ CREDENTIAL_LISTING = Listing(
 
 @login_required
 def credential_list_view(request):
-    return CREDENTIAL_LISTING.respond(request, selectors.credential_list(actor=request.user))
+    states = {
+        "": ("全部", selectors.credential_list),
+        "expiring": ("即将到期", selectors.credentials_expiring),
+        "invalid": ("已失效", selectors.credentials_not_valid),
+    }
+    state = request.GET.get("state", "")
+    if state not in states:
+        state = ""
+    return CREDENTIAL_LISTING.respond(
+        request,
+        states[state][1](actor=request.user),
+        context={
+            "filters": [(key, label, key == state) for key, (label, _) in states.items()],
+            "filter_name": "state",
+        },
+    )
 
 
 @login_required

@@ -138,3 +138,14 @@ def test_every_list_exports_to_excel(client_for, build, county, name, header):
     response = client_for(county.market_admin).get(reverse(name), {"export": "xlsx"})
     assert response.status_code == 200
     assert load_workbook(BytesIO(response.content)).active["A1"].value == header
+
+
+def test_credentials_filter_by_state_as_linked_from_the_home(client_for, build, county):
+    build.officer(county.market, name="有效甲")
+    build.officer(county.market, name="暂扣乙", credential="suspended")
+    client = client_for(county.market_admin)
+    home = client.get(reverse("accounts:home")).content.decode()
+    assert "?state=invalid" in home and "?state=expiring" in home
+    page = client.get(reverse("accounts:credential-list"), {"state": "invalid"}).content.decode()
+    assert "暂扣乙" in page and "有效甲" not in page
+    assert "有效甲" in client.get(reverse("accounts:credential-list")).content.decode()
