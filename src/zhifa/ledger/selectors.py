@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from zhifa.ledger import chain
+from zhifa.ledger import chain, merkle
 from zhifa.ledger.models import LedgerEntry
 
 _HASHED_FIELDS = (
@@ -48,6 +48,26 @@ def ledger_verify() -> ChainReport:
         prev_hash = row["entry_hash"]
         expected_seq += 1
     return ChainReport(True, count)
+
+
+def ledger_root(size: int | None = None) -> tuple[int, bytes]:
+    """The RFC 9162 Merkle root over the first ``size`` entries (all when None),
+    each leaf being ``merkle.leaf_hash`` of the entry's canonical bytes."""
+    head = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    if size is None:
+        size = head
+    if not 0 <= size <= head:
+        raise ValueError(f"the ledger has {head} entries, not {size}")
+    leaves: list[bytes] = []
+    rows = LedgerEntry.objects.filter(seq__lte=size).order_by("seq").values(*_HASHED_FIELDS)
+    for row in rows.iterator(chunk_size=2000):
+        if row["seq"] != len(leaves) + 1:
+            # Leaf i must be entry i + 1, or the root would not commit to seq.
+            raise ValueError(f"缺少第 {len(leaves) + 1} 条记录")
+        leaves.append(merkle.leaf_hash(chain.canonical(**row)))
+    if len(leaves) != size:
+        raise ValueError(f"缺少第 {len(leaves) + 1} 条记录")
+    return size, merkle.root(leaves)
 
 
 def entries_for(obj) -> QuerySet[LedgerEntry]:
