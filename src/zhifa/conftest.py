@@ -29,3 +29,12 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _ledger_files(settings, tmp_path):
+    """Each test gets its own signing key and checkpoint directory, as each gets
+    its own database: files left by one test must not meet another's ledger."""
+    settings.ZHIFA_LEDGER_KEY_FILE = str(tmp_path / "keys" / "ledger.skey")
+    settings.ZHIFA_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
+    settings.ZHIFA_LEDGER_SIGNER_KEY = ""

@@ -199,6 +199,19 @@ ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS = env.int("ZHIFA_CREDENTIAL_EXPIRY_WARNING_
 # Years seeded into the work calendar from chinesecalendar (inclusive).
 ZHIFA_CALENDAR_SEED_FIRST_YEAR = env.int("ZHIFA_CALENDAR_SEED_FIRST_YEAR", 2020)
 
+# --- Ledger checkpoints (REC-11, INF-05; docs/operations.md) --------------------
+# The origin line names this ledger in every checkpoint; keep it stable.
+ZHIFA_LEDGER_ORIGIN = env.str("ZHIFA_LEDGER_ORIGIN", "zhifa.local/ledger")
+# Signer key in signed-note form (PRIVATE+KEY+name+hash+key); when empty, a key
+# is generated once into ZHIFA_LEDGER_KEY_FILE.
+ZHIFA_LEDGER_SIGNER_KEY = env.str("ZHIFA_LEDGER_SIGNER_KEY", "")
+ZHIFA_LEDGER_KEY_FILE = env.str("ZHIFA_LEDGER_KEY_FILE", str(DATA_DIR / "keys" / "ledger.skey"))
+# Verifier keys of earlier signers, so checkpoints signed before a key rotation still verify.
+ZHIFA_LEDGER_TRUSTED_KEYS = env.list("ZHIFA_LEDGER_TRUSTED_KEYS", [])
+# The copy of every checkpoint outside the database: keep it on other storage.
+ZHIFA_CHECKPOINT_DIR = env.str("ZHIFA_CHECKPOINT_DIR", str(DATA_DIR / "checkpoints"))
+ZHIFA_CHECKPOINT_INTERVAL_SECONDS = env.int("ZHIFA_CHECKPOINT_INTERVAL_SECONDS", 60)
+
 # --- API -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

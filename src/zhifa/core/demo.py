@@ -15,6 +15,7 @@ from zhifa.accounts import services as accounts
 from zhifa.accounts.models import Agency, Credential, Officer, Region, Role, Unit
 from zhifa.catalogues import services as catalogues
 from zhifa.core import demo_data
+from zhifa.ledger import services as ledger_services
 
 DEMO_PASSWORD = "Zhifa@2026demo"
 
@@ -88,6 +89,8 @@ class DemoBuilder:
                 agency = self._agency(county, spec, index)
                 if spec.get("entrusted"):
                     self._entrusted(county, agency, spec["entrusted"], index)
+        # Sign the demo ledger once, so `zhifa ledger verify` has a checkpoint to check.
+        ledger_services.checkpoint_issue()
         counts = Credential.objects.values_list("status", "valid_until")
         for status, valid_until in counts:
             key = "expired" if status == "valid" and valid_until < self.today else status

@@ -8,50 +8,66 @@ detect.
 
 from __future__ import annotations
 
-TABLE = "ledger_entry"
+TABLES = ("ledger_entry", "ledger_checkpoint")
 MESSAGE = "台账记录只能追加，不能修改或删除"
 
-_SQLITE_INSTALL = [
-    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE}
-        BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
-]
-_SQLITE_REMOVE = [
-    f"DROP TRIGGER IF EXISTS {TABLE}_no_update",
-    f"DROP TRIGGER IF EXISTS {TABLE}_no_delete",
-]
 
-_PG_INSTALL = [
-    f"""CREATE OR REPLACE FUNCTION {TABLE}_refuse() RETURNS trigger AS $$
-        BEGIN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END;
-        $$ LANGUAGE plpgsql""",
-    f"""CREATE TRIGGER {TABLE}_no_change BEFORE UPDATE OR DELETE ON {TABLE}
-        FOR EACH ROW EXECUTE FUNCTION {TABLE}_refuse()""",
-    f"""CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE}
-        FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_refuse()""",
-]
-_PG_REMOVE = [
-    f"DROP TRIGGER IF EXISTS {TABLE}_no_change ON {TABLE}",
-    f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
-]
+def _sqlite_install(table: str) -> list[str]:
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    ]
 
 
-def _statements(connection, *, install: bool) -> list[str]:
+def _sqlite_remove(table: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_update",
+        f"DROP TRIGGER IF EXISTS {table}_no_delete",
+    ]
+
+
+# One refusing function serves every guarded table.
+_PG_FUNCTION = f"""CREATE OR REPLACE FUNCTION ledger_entry_refuse() RETURNS trigger AS $$
+    BEGIN RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'insufficient_privilege'; END;
+    $$ LANGUAGE plpgsql"""
+
+
+def _pg_install(table: str) -> list[str]:
+    return [
+        _PG_FUNCTION,
+        f"""CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION ledger_entry_refuse()""",
+        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION ledger_entry_refuse()""",
+    ]
+
+
+def _pg_remove(table: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+    ]
+
+
+def _statements(connection, table: str, *, install: bool) -> list[str]:
     if connection.vendor == "sqlite":
-        return _SQLITE_INSTALL if install else _SQLITE_REMOVE
+        return _sqlite_install(table) if install else _sqlite_remove(table)
     if connection.vendor == "postgresql":
-        return _PG_INSTALL if install else _PG_REMOVE
+        return _pg_install(table) if install else _pg_remove(table)
     raise NotImplementedError(f"ledger guard does not support {connection.vendor}")
 
 
-def install(connection) -> None:
+def install(connection, tables: tuple[str, ...] = TABLES) -> None:
     with connection.cursor() as cursor:
-        for sql in _statements(connection, install=True):
-            cursor.execute(sql)
+        for table in tables:
+            for sql in _statements(connection, table, install=True):
+                cursor.execute(sql)
 
 
-def remove(connection) -> None:
+def remove(connection, tables: tuple[str, ...] = TABLES) -> None:
     with connection.cursor() as cursor:
-        for sql in _statements(connection, install=False):
-            cursor.execute(sql)
+        for table in tables:
+            for sql in _statements(connection, table, install=False):
+                cursor.execute(sql)

@@ -34,3 +34,28 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
+
+
+class LedgerCheckpoint(models.Model):
+    """A signed checkpoint (c2sp.org/tlog-checkpoint) of the ledger (REC-11, INF-05).
+
+    It commits the ledger to its first ``size`` entries through their Merkle
+    root. A copy of every note is also written outside the database, so a
+    database rewritten after the fact no longer matches what was signed.
+    """
+
+    size = models.BigIntegerField("台账条数", unique=True)
+    root = models.CharField("默克尔根", max_length=64, help_text="SHA-256，十六进制")
+    note = models.TextField("签名检查点", help_text="C2SP signed-note 格式全文")
+    key_name = models.CharField("签名密钥名称", max_length=128)
+    key_id = models.CharField("签名密钥标识", max_length=8)
+    issued_at = models.DateTimeField("签发时间")
+
+    class Meta:
+        db_table = "ledger_checkpoint"
+        verbose_name = "台账检查点"
+        verbose_name_plural = "台账检查点"
+        ordering = ["size"]
+
+    def __str__(self) -> str:
+        return f"检查点 {self.size}"

@@ -3,12 +3,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from zhifa.ledger import chain
-from zhifa.ledger.models import LedgerEntry
+from zhifa.ledger import chain, note
+from zhifa.ledger.models import LedgerCheckpoint, LedgerEntry
 
 # Any constant works; it only has to be the same for every writer.
 _PG_LOCK_KEY = 7_304_201
@@ -50,11 +51,9 @@ def entry_append(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger.append must be called inside transaction.atomic()")
-    if connection.vendor == "postgresql":
-        # Serialise appenders: the lock is held until the transaction ends, so
-        # the next writer reads the head only after this entry is committed.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    # Serialise appenders: the lock is held until the transaction ends, so
+    # the next writer reads the head only after this entry is committed.
+    _lock_appenders()
     # On SQLite the connection runs BEGIN IMMEDIATE (see settings), which
     # already gives this transaction the only write lock.
     head = LedgerEntry.objects.order_by("-seq").values("seq", "entry_hash").first()
@@ -80,3 +79,43 @@ def entry_append(
         "prev_hash": prev_hash,
     }
     return LedgerEntry.objects.create(**fields, entry_hash=chain.entry_hash(**fields))
+
+
+def _lock_appenders() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+
+
+def checkpoint_issue() -> LedgerCheckpoint | None:
+    """Sign the ledger's current size and root, unless nothing was appended since
+    the last checkpoint; then copy the note outside the database.
+
+    Issued by the system (``zhifa ledger checkpoint``), not by a person, so it
+    takes no actor and appends no entry: an entry would change the tree it signs.
+    """
+    from zhifa.ledger import checkpoint_store
+    from zhifa.ledger.selectors import ledger_root
+    from zhifa.ledger.signing import ledger_signer
+
+    with transaction.atomic():
+        # Hold appenders back so that size and root describe one moment.
+        _lock_appenders()
+        last = LedgerCheckpoint.objects.order_by("-size").first()
+        size, root = ledger_root()
+        if size == 0 or (last is not None and last.size == size):
+            return None
+        signer = ledger_signer()
+        text = note.Checkpoint(settings.ZHIFA_LEDGER_ORIGIN, size, root).text()
+        checkpoint = LedgerCheckpoint.objects.create(
+            size=size,
+            root=root.hex(),
+            note=note.sign_note(text, signer),
+            key_name=signer.name,
+            key_id=signer.key_id.hex(),
+            issued_at=timezone.now(),
+        )
+    # Written after the commit: a file must never name a checkpoint the
+    # database does not hold. A copy lost to a crash here is reported by verify.
+    checkpoint_store.write(checkpoint.size, checkpoint.note)
+    return checkpoint

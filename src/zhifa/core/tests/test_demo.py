@@ -50,6 +50,7 @@ def test_demo_county_has_the_agencies_people_and_matters(demo):
     assert {"valid", "expired", "suspended"} <= states
     assert Matter.objects.count() >= 30
     assert ledger_verify().ok
+    call_command("ledger", "verify")  # the chain and the demo's signed checkpoint
     for login in DEMO_LOGINS:
         assert login["username"] in demo
 

@@ -4,13 +4,13 @@ from django.db import migrations
 def install(apps, schema_editor):
     from zhifa.ledger import dbguard
 
-    dbguard.install(schema_editor.connection)
+    dbguard.install(schema_editor.connection, ("ledger_entry",))
 
 
 def remove(apps, schema_editor):
     from zhifa.ledger import dbguard
 
-    dbguard.remove(schema_editor.connection)
+    dbguard.remove(schema_editor.connection, ("ledger_entry",))
 
 
 class Migration(migrations.Migration):
