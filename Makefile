@@ -25,6 +25,8 @@ run: export ZHIFA_DEMO ?= 1
 run: $(STAMP)
 	$(ZHIFA) migrate --noinput
 	$(ZHIFA) demo --if-empty
+	@# The checkpoint signer runs beside the server and stops with it.
+	$(ZHIFA) ledger checkpoint --watch & trap "kill $$! 2>/dev/null" EXIT; \
 	$(ZHIFA) runserver 127.0.0.1:8000
 
 ## make test: lint, Django checks, migrations and OpenAPI up to date, the whole suite

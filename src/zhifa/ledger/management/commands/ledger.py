@@ -32,7 +32,8 @@ class Command(BaseCommand):
         while True:
             checkpoint = checkpoint_issue()
             if checkpoint is None:
-                self.stdout.write("自上一检查点以来没有新记录，未签发。")
+                if not watch:  # a watcher stays quiet while nothing happens
+                    self.stdout.write("自上一检查点以来没有新记录，未签发。")
             else:
                 self.stdout.write(f"已签发检查点：{checkpoint.size} 条，根 {checkpoint.root}")
             done += 1
