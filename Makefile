@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 export ZHIFA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint openapi demo clean system-deps
+.PHONY: run test lint openapi demo clean system-deps bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -16,7 +16,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,s3]'
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 ## make run: install, migrate, load the demo county if the database is empty, serve :8000
@@ -50,3 +50,9 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+## make bench: the benchmarks of bench/ (a few minutes; BENCH_ARGS=--quick for a smoke run)
+bench: $(STAMP)
+	$(BIN)/python bench/ledger_append.py $(BENCH_ARGS)
+	$(BIN)/python bench/merkle_proofs.py $(BENCH_ARGS)
+	$(BIN)/python bench/verify.py $(BENCH_ARGS)

@@ -33,8 +33,11 @@ def client_for(client):
 
 @pytest.fixture(autouse=True)
 def _ledger_files(settings, tmp_path):
-    """Each test gets its own signing key and checkpoint directory, as each gets
-    its own database: files left by one test must not meet another's ledger."""
+    """Each test gets its own signing key, checkpoint and evidence directories, as
+    each gets its own database: files left by one test must not meet another's
+    ledger."""
     settings.ZHIFA_LEDGER_KEY_FILE = str(tmp_path / "keys" / "ledger.skey")
     settings.ZHIFA_CHECKPOINT_DIR = str(tmp_path / "checkpoints")
     settings.ZHIFA_LEDGER_SIGNER_KEY = ""
+    settings.ZHIFA_EVIDENCE_DIR = str(tmp_path / "evidence")
+    settings.ZHIFA_EVIDENCE_BACKEND = "local"

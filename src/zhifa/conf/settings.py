@@ -212,6 +212,24 @@ ZHIFA_LEDGER_TRUSTED_KEYS = env.list("ZHIFA_LEDGER_TRUSTED_KEYS", [])
 ZHIFA_CHECKPOINT_DIR = env.str("ZHIFA_CHECKPOINT_DIR", str(DATA_DIR / "checkpoints"))
 ZHIFA_CHECKPOINT_INTERVAL_SECONDS = env.int("ZHIFA_CHECKPOINT_INTERVAL_SECONDS", 60)
 
+# --- Evidence store (REC-11, REC-05; docs/operations.md) ---------------------------
+# Where evidence files (instruments, photos, audio, video) are kept: ``local`` (a
+# directory, files read-only) or ``s3`` (Object Lock in compliance mode where the
+# bucket has it). It follows ZHIFA_STORAGE unless set.
+ZHIFA_EVIDENCE_BACKEND = env.str("ZHIFA_EVIDENCE_BACKEND", _storage)
+ZHIFA_EVIDENCE_DIR = env.str("ZHIFA_EVIDENCE_DIR", str(DATA_DIR / "evidence"))
+# Each file also keeps the SHA-256 of every chunk of this size, so that damage
+# can be located; changing it affects only files stored afterwards.
+ZHIFA_EVIDENCE_CHUNK_BYTES = env.int("ZHIFA_EVIDENCE_CHUNK_BYTES", 1024 * 1024)
+ZHIFA_EVIDENCE_S3_BUCKET = env.str("ZHIFA_EVIDENCE_S3_BUCKET", env.str("ZHIFA_S3_BUCKET", ""))
+# Compliance-mode retention given to every object; nobody, root account included,
+# can delete an object version before it ends.
+ZHIFA_EVIDENCE_OBJECT_LOCK_DAYS = env.int("ZHIFA_EVIDENCE_OBJECT_LOCK_DAYS", 3650)
+ZHIFA_S3_ENDPOINT_URL = env.str("ZHIFA_S3_ENDPOINT_URL", None)
+ZHIFA_S3_REGION = env.str("ZHIFA_S3_REGION", None)
+ZHIFA_S3_ACCESS_KEY = env.str("ZHIFA_S3_ACCESS_KEY", None)
+ZHIFA_S3_SECRET_KEY = env.str("ZHIFA_S3_SECRET_KEY", None)
+
 # --- API -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

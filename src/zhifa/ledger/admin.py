@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from zhifa.core.admin import ReadOnlyAdmin
-from zhifa.ledger.models import LedgerEntry
+from zhifa.ledger.models import LedgerEntry, StoredFile
 
 
 @admin.register(LedgerEntry)
@@ -9,3 +9,9 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_display = ("seq", "recorded_at", "action", "actor_name", "object_repr")
     list_filter = ("action",)
     search_fields = ("action", "actor_name", "object_repr")
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(ReadOnlyAdmin):
+    list_display = ("original_name", "size", "sha256", "backend", "stored_at", "stored_by_name")
+    search_fields = ("original_name", "sha256", "sm3")

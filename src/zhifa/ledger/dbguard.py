@@ -8,7 +8,7 @@ detect.
 
 from __future__ import annotations
 
-TABLES = ("ledger_entry", "ledger_checkpoint")
+TABLES = ("ledger_entry", "ledger_checkpoint", "ledger_stored_file")
 MESSAGE = "台账记录只能追加，不能修改或删除"
 
 

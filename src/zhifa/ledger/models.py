@@ -59,3 +59,45 @@ class LedgerCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"检查点 {self.size}"
+
+
+class StoredFile(models.Model):
+    """An evidence file (执法文书 PDF, photo, audio, video) in the content-addressed
+    evidence store (全过程记录 REC-05; 防删改 REC-11).
+
+    A file is known by the SHA-256 of its content, so the same bytes are stored
+    once. The SM3 digest (GB/T 32905) is kept beside it, and the SHA-256 of every
+    chunk, so that a damaged object is not only detected but located. Like the
+    ledger, rows are never updated or deleted (see ``zhifa.ledger.dbguard``), and
+    the person who stored the file is kept as plain values, not a foreign key.
+    """
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True, help_text="十六进制")
+    sm3 = models.CharField("SM3", max_length=64, help_text="十六进制")
+    size = models.BigIntegerField("大小（字节）")
+    chunk_size = models.PositiveIntegerField("分块大小（字节）")
+    chunk_sha256 = models.JSONField(
+        "分块 SHA-256", default=list, blank=True, help_text="按顺序每块一个十六进制摘要"
+    )
+    content_type = models.CharField("文件类型", max_length=255, blank=True)
+    original_name = models.CharField("原文件名", max_length=255)
+    storage_key = models.CharField("存储键", max_length=255)
+    backend = models.CharField("存储方式", max_length=16, help_text="local 或 s3")
+    stored_at = models.DateTimeField("存证时间")
+    stored_by_id = models.BigIntegerField("存证人ID", null=True, blank=True)
+    stored_by_name = models.CharField("存证人", max_length=150, blank=True)
+
+    class Meta:
+        db_table = "ledger_stored_file"
+        verbose_name = "存证文件"
+        verbose_name_plural = "存证文件"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gte=0), name="stored_file_size"),
+            models.CheckConstraint(
+                condition=models.Q(chunk_size__gt=0), name="stored_file_chunk_size"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.sha256[:12]}）"

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from zhifa.ledger import chain, note
-from zhifa.ledger.models import LedgerCheckpoint, LedgerEntry
+from zhifa.ledger.models import LedgerCheckpoint, LedgerEntry, StoredFile
 
 # Any constant works; it only has to be the same for every writer.
 _PG_LOCK_KEY = 7_304_201
@@ -98,24 +99,115 @@ def checkpoint_issue() -> LedgerCheckpoint | None:
     from zhifa.ledger.selectors import ledger_root
     from zhifa.ledger.signing import ledger_signer
 
+    # Computed outside any transaction and without the appenders' lock: entries
+    # are only ever appended, one committed transaction at a time, so the rows
+    # visible now are a prefix of the ledger that no later write can change.
+    # Holding the lock here would stall every write for the whole computation.
+    size, root = ledger_root()
+    if size == 0:
+        return None
+    signer = ledger_signer()
+    text = note.Checkpoint(settings.ZHIFA_LEDGER_ORIGIN, size, root).text()
     with transaction.atomic():
-        # Hold appenders back so that size and root describe one moment.
-        _lock_appenders()
         last = LedgerCheckpoint.objects.order_by("-size").first()
-        size, root = ledger_root()
-        if size == 0 or (last is not None and last.size == size):
-            return None
-        signer = ledger_signer()
-        text = note.Checkpoint(settings.ZHIFA_LEDGER_ORIGIN, size, root).text()
-        checkpoint = LedgerCheckpoint.objects.create(
-            size=size,
-            root=root.hex(),
-            note=note.sign_note(text, signer),
-            key_name=signer.name,
-            key_id=signer.key_id.hex(),
-            issued_at=timezone.now(),
-        )
+        if last is not None and last.size >= size:
+            return None  # nothing new, or another signer got there first
+        try:
+            with transaction.atomic():
+                checkpoint = LedgerCheckpoint.objects.create(
+                    size=size,
+                    root=root.hex(),
+                    note=note.sign_note(text, signer),
+                    key_name=signer.name,
+                    key_id=signer.key_id.hex(),
+                    issued_at=timezone.now(),
+                )
+        except IntegrityError:
+            return None  # a concurrent signer stored this size a moment earlier
     # Written after the commit: a file must never name a checkpoint the
     # database does not hold. A copy lost to a crash here is reported by verify.
     checkpoint_store.write(checkpoint.size, checkpoint.note)
     return checkpoint
+
+
+def file_store(
+    *, actor, stream: BinaryIO, original_name: str, content_type: str = ""
+) -> StoredFile:
+    """Store an evidence file in the evidence store and record it (REC-05, REC-11).
+
+    The stream is hashed (SHA-256, SM3, per-chunk SHA-256) while it is copied to
+    an unnamed incoming file, outside any transaction: a long upload holds no
+    lock, and a process killed meanwhile leaves nothing behind. The object is
+    then placed under its SHA-256 and its row and ledger entry written in one
+    transaction; if that fails, an object placed by this call is removed again.
+
+    The same content stored again returns the existing row, and still appends a
+    ``file.store`` entry (``already_stored``): the ledger records who handed in
+    which evidence when, and the row only names the first person who did.
+    """
+    from zhifa.core.errors import InvalidInput
+    from zhifa.ledger import evidence
+
+    name = os.path.basename((original_name or "").replace("\\", "/")).strip()
+    if not name:
+        raise InvalidInput("文件名不能为空。", code="file_name_required")
+    content_type = (content_type or "").strip()
+    if len(name) > 255 or len(content_type) > 255:
+        raise InvalidInput("文件名和文件类型都不能超过 255 个字符。", code="file_name_too_long")
+    store = evidence.backend()
+    placed: str | None = None
+    with store.incoming() as incoming:
+        digests = evidence.digest_stream(stream, incoming)
+        key = evidence.object_key(digests.sha256)
+        try:
+            with transaction.atomic():
+                # Taken before the look-up, so that two people storing the same
+                # new content cannot both place it and one roll back the other's.
+                _lock_appenders()
+                stored = StoredFile.objects.filter(sha256=digests.sha256).first()
+                already = stored is not None
+                if already and stored.backend == store.name:
+                    # Same bytes as recorded: putting back an object that went
+                    # missing repairs the store without touching the row.
+                    restored = store.place(incoming, stored.storage_key, content_type=content_type)
+                    placed = stored.storage_key if restored else None
+                elif not already:
+                    if store.place(incoming, key, content_type=content_type):
+                        placed = key
+                    actor_id, actor_name = _actor_fields(actor)
+                    stored = StoredFile.objects.create(
+                        sha256=digests.sha256,
+                        sm3=digests.sm3,
+                        size=digests.size,
+                        chunk_size=digests.chunk_size,
+                        chunk_sha256=digests.chunk_sha256,
+                        content_type=content_type,
+                        original_name=name,
+                        storage_key=key,
+                        backend=store.name,
+                        stored_at=timezone.now(),
+                        stored_by_id=actor_id,
+                        stored_by_name=actor_name,
+                    )
+                officer = getattr(actor, "officer", None)
+                entry_append(
+                    actor=actor,
+                    action="file.store",
+                    obj=stored,
+                    agency_id=officer.agency_id if officer else None,
+                    payload={
+                        "sha256": digests.sha256,
+                        "sm3": digests.sm3,
+                        "size": digests.size,
+                        "chunks": len(digests.chunk_sha256),
+                        "chunk_size": digests.chunk_size,
+                        "name": name,
+                        "already_stored": already,
+                        "restored": already and placed is not None,
+                    },
+                )
+        except BaseException:
+            if placed is not None:
+                store.discard(placed)
+            raise
+    return stored
