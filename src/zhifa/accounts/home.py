@@ -7,7 +7,9 @@ short table; later systems (cases, reviews, disclosures) add their own items.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,6 +106,28 @@ def _unit_section(actor) -> Section:
     return section
 
 
+def _ledger_item(actor) -> Item | None:
+    """The last full verification of the ledger (REC-11): bad when it found
+    something, warn when it never ran or is older than the configured hours."""
+    from zhifa.ledger.selectors import ledger_state
+
+    state = ledger_state(actor=actor)
+    if state is None:
+        return None
+    run = state.last_run
+    href = reverse("ledger:state")
+    if run is None:
+        return Item("台账完整性校验", "从未校验", href, "warn")
+    when = timezone.localtime(run.finished_at).strftime("%Y-%m-%d %H:%M")
+    if not run.ok:
+        return Item(f"台账校验（{when}）发现的问题", run.findings_count, href, "bad")
+    stale = timezone.now() - run.finished_at > timedelta(hours=settings.ZHIFA_VERIFY_STALE_HOURS)
+    label = f"台账校验（{when}）" + (
+        f"，已超过 {settings.ZHIFA_VERIFY_STALE_HOURS} 小时" if stale else ""
+    )
+    return Item(label, "完整", href, "warn" if stale else "ok")
+
+
 def _supervisor_section(actor) -> Section:
     section = Section("辖区执法主体")
     agencies = selectors.agency_list(actor=actor).exclude(kind="supervisory")
@@ -131,6 +155,9 @@ def _supervisor_section(actor) -> Section:
             _level(not_valid),
         ),
     ]
+    ledger = _ledger_item(actor)
+    if ledger is not None:
+        section.items.append(ledger)
     section.table_headers = ["执法主体", "执法人员", "法制审核人员（现有/应有）", "审核力量"]
     section.table_rows = rows
     return section
@@ -150,6 +177,9 @@ def _sysadmin_section(actor) -> Section:
             "ok" if known else "warn",
         ),
     ]
+    ledger = _ledger_item(actor)
+    if ledger is not None:
+        section.items.append(ledger)
     if not known:
         section.note = (
             f"{next_year} 年的节假日安排尚未录入：落在该年的期限只排除周末，显示为“暂定”。"

@@ -211,6 +211,9 @@ ZHIFA_LEDGER_TRUSTED_KEYS = env.list("ZHIFA_LEDGER_TRUSTED_KEYS", [])
 # The copy of every checkpoint outside the database: keep it on other storage.
 ZHIFA_CHECKPOINT_DIR = env.str("ZHIFA_CHECKPOINT_DIR", str(DATA_DIR / "checkpoints"))
 ZHIFA_CHECKPOINT_INTERVAL_SECONDS = env.int("ZHIFA_CHECKPOINT_INTERVAL_SECONDS", 60)
+# The supervisor's and the administrator's home warn when the last full
+# verification (``zhifa verify``) is older than this, or never ran.
+ZHIFA_VERIFY_STALE_HOURS = env.int("ZHIFA_VERIFY_STALE_HOURS", 24)
 
 # --- Evidence store (REC-11, REC-05; docs/operations.md) ---------------------------
 # Where evidence files (instruments, photos, audio, video) are kept: ``local`` (a

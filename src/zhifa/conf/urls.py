@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("zhifa.disclosures.urls")),
     path("workbench/", include("zhifa.accounts.urls")),
     path("workbench/", include("zhifa.catalogues.urls")),
+    path("workbench/", include("zhifa.ledger.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

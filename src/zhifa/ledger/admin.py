@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from zhifa.core.admin import ReadOnlyAdmin
-from zhifa.ledger.models import LedgerEntry, StoredFile
+from zhifa.ledger.models import LedgerCheckpoint, LedgerEntry, StoredFile, VerificationRun
 
 
 @admin.register(LedgerEntry)
@@ -15,3 +15,13 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 class StoredFileAdmin(ReadOnlyAdmin):
     list_display = ("original_name", "size", "sha256", "backend", "stored_at", "stored_by_name")
     search_fields = ("original_name", "sha256", "sm3")
+
+
+@admin.register(LedgerCheckpoint)
+class LedgerCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ("size", "issued_at", "key_name", "root")
+
+
+@admin.register(VerificationRun)
+class VerificationRunAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "trigger", "entries", "findings_count", "run_by_name")

@@ -8,7 +8,12 @@ detect.
 
 from __future__ import annotations
 
-TABLES = ("ledger_entry", "ledger_checkpoint", "ledger_stored_file")
+TABLES = (
+    "ledger_entry",
+    "ledger_checkpoint",
+    "ledger_stored_file",
+    "ledger_verification_run",
+)
 MESSAGE = "台账记录只能追加，不能修改或删除"
 
 

@@ -101,3 +101,53 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name}（{self.sha256[:12]}）"
+
+
+class VerificationRun(models.Model):
+    """One full verification of the ledger (hash chain, signed checkpoints and
+    stored evidence files) and what it found (防删改 REC-11, REC-12).
+
+    The 司法局 reads these to know when the ledger was last checked and with
+    what result. Rows are only ever appended, like the ledger itself (see
+    ``zhifa.ledger.dbguard``), so a bad result cannot be rewritten into a good
+    one; each run also appends a ``ledger.verify`` entry.
+    """
+
+    class Trigger(models.TextChoices):
+        COMMAND = "command", "命令行（zhifa verify）"
+        PAGE = "page", "工作台（立即校验）"
+
+    started_at = models.DateTimeField("开始时间", db_index=True)
+    finished_at = models.DateTimeField("结束时间")
+    entries = models.BigIntegerField("台账条数")
+    checkpoints = models.PositiveIntegerField("检查点数")
+    files = models.BigIntegerField("存证文件数")
+    findings_count = models.PositiveIntegerField("发现问题数")
+    findings = models.JSONField(
+        "发现的问题",
+        default=list,
+        blank=True,
+        help_text="每项含 kind、object、path、chunk、expected、found、message",
+    )
+    trigger = models.CharField("发起方式", max_length=16, choices=Trigger.choices)
+    run_by_id = models.BigIntegerField("发起人ID", null=True, blank=True)
+    run_by_name = models.CharField("发起人", max_length=150, blank=True)
+
+    class Meta:
+        db_table = "ledger_verification_run"
+        verbose_name = "台账校验记录"
+        verbose_name_plural = "台账校验记录"
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(finished_at__gte=models.F("started_at")),
+                name="verification_run_finished_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"台账校验 {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ok(self) -> bool:
+        return self.findings_count == 0

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from zhifa.ledger import chain, merkle
 from zhifa.ledger.models import LedgerEntry
@@ -22,31 +25,70 @@ _HASHED_FIELDS = (
 )
 
 
+# How often a long check reports its progress, in entries.
+_PROGRESS_EVERY = 1000
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
     entries: int
     first_bad_seq: int | None = None
     reason: str = ""
+    kind: str = ""  # gap | changed, as a ``Finding`` names it
+    expected: str = ""
+    found: str = ""
 
 
-def ledger_verify() -> ChainReport:
-    """Re-compute every link of the chain and report the first broken one."""
+def ledger_verify(*, progress: Callable[[int], None] | None = None) -> ChainReport:
+    """Re-compute every link of the chain and report the first broken one.
+
+    ``progress(n)`` is called now and then with the number of entries checked.
+    """
     prev_hash = chain.GENESIS_HASH
     expected_seq = 1
     count = 0
     rows = LedgerEntry.objects.order_by("seq").values(*_HASHED_FIELDS, "entry_hash")
     for row in rows.iterator(chunk_size=2000):
         count += 1
+        if progress is not None and count % _PROGRESS_EVERY == 0:
+            progress(count)
         if row["seq"] != expected_seq:
-            return ChainReport(False, count, expected_seq, f"缺少第 {expected_seq} 条记录")
+            return ChainReport(
+                False,
+                count,
+                expected_seq,
+                f"缺少第 {expected_seq} 条记录",
+                "gap",
+                f"第 {expected_seq} 条",
+                f"第 {row['seq']} 条",
+            )
         if row["prev_hash"] != prev_hash:
-            return ChainReport(False, count, row["seq"], "与前一条记录的链接不符")
+            return ChainReport(
+                False,
+                count,
+                row["seq"],
+                "与前一条记录的链接不符",
+                "changed",
+                prev_hash,
+                row["prev_hash"],
+            )
         fields = {name: row[name] for name in _HASHED_FIELDS}
-        if chain.entry_hash(**fields) != row["entry_hash"]:
-            return ChainReport(False, count, row["seq"], "记录内容与其哈希不符")
+        recomputed = chain.entry_hash(**fields)
+        if recomputed != row["entry_hash"]:
+            return ChainReport(
+                False,
+                count,
+                row["seq"],
+                "记录内容与其哈希不符",
+                "changed",
+                row["entry_hash"],
+                recomputed,
+            )
         prev_hash = row["entry_hash"]
         expected_seq += 1
+    if progress is not None:
+        progress(count)
     return ChainReport(True, count)
 
 
@@ -86,6 +128,11 @@ class Finding:
     expected: str = ""
     found: str = ""
     chunk: int | None = None  # for a stored file: the first differing chunk, from 1
+    path: str | None = None  # the file or storage key concerned, where there is one
+
+    def as_dict(self) -> dict:
+        """The JSON form ``zhifa verify --json`` prints and a verification run keeps."""
+        return asdict(self)
 
 
 def checkpoint_audit() -> list[Finding]:
@@ -118,9 +165,9 @@ def checkpoint_audit() -> list[Finding]:
         copy = checkpoint_store.read(checkpoint.size)
         path = str(checkpoint_store.path_for(checkpoint.size))
         if copy is None:
-            findings.append(Finding("missing", path, f"{name}在库外的副本缺失"))
+            findings.append(Finding("missing", path, f"{name}在库外的副本缺失", path=path))
         elif copy != checkpoint.note:
-            findings.append(Finding("changed", path, f"{name}与库外副本不一致"))
+            findings.append(Finding("changed", path, f"{name}与库外副本不一致", path=path))
             # What was signed is in the copy: hold the entries against it too.
             findings += _signed_root_findings(f"{name}（库外副本）", copy, verifiers, leaves)
         findings += _signed_root_findings(name, checkpoint.note, verifiers, leaves, checkpoint)
@@ -184,7 +231,15 @@ def file_verify(stored_file) -> list[Finding]:
     try:
         handle = evidence.backend(stored_file.backend).open(stored_file.storage_key)
     except FileNotFoundError:
-        return [Finding("missing", stored_file.storage_key, f"{name}缺失", stored_file.sha256)]
+        return [
+            Finding(
+                "missing",
+                stored_file.storage_key,
+                f"{name}缺失",
+                stored_file.sha256,
+                path=stored_file.storage_key,
+            )
+        ]
     with handle:
         found = evidence.digest_stream(handle, chunk_size=stored_file.chunk_size)
     expected = stored_file.chunk_sha256
@@ -207,6 +262,7 @@ def file_verify(stored_file) -> list[Finding]:
                 f"{name}的记录摘要自相矛盾",
                 f"{stored_file.sha256}/{stored_file.sm3}",
                 f"{found.sha256}/{found.sm3}",
+                path=stored_file.storage_key,
             )
         ]
     number, recorded, present = first_bad
@@ -218,15 +274,135 @@ def file_verify(stored_file) -> list[Finding]:
             recorded,
             present,
             chunk=number,
+            path=stored_file.storage_key,
         )
     ]
 
 
-def stored_files_audit() -> list[Finding]:
-    """``file_verify`` over every stored evidence file."""
+def stored_files_audit(*, progress: Callable[[int], None] | None = None) -> list[Finding]:
+    """``file_verify`` over every stored evidence file; ``progress(n)`` after each."""
     from zhifa.ledger.models import StoredFile
 
     findings: list[Finding] = []
-    for stored_file in StoredFile.objects.order_by("id").iterator(chunk_size=500):
+    for done, stored_file in enumerate(
+        StoredFile.objects.order_by("id").iterator(chunk_size=500), start=1
+    ):
         findings += file_verify(stored_file)
+        if progress is not None:
+            progress(done)
     return findings
+
+
+# --- The full verification (REC-11, REC-12) -------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """What one full verification checked and found."""
+
+    started_at: datetime
+    finished_at: datetime
+    entries: int
+    checkpoints: int
+    files: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+# ``progress(phase, done, total)``: phase is chain, checkpoints or files.
+AuditProgress = Callable[[str, int, int], None]
+
+
+def ledger_audit(*, progress: AuditProgress | None = None) -> AuditResult:
+    """The whole check behind ``zhifa verify`` and the supervisor's page: the hash
+    chain, every signed checkpoint and every stored evidence file."""
+    from zhifa.ledger.models import LedgerCheckpoint, StoredFile
+
+    def report(phase: str, total: int) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+        return lambda done: progress(phase, done, total)
+
+    started_at = timezone.now()
+    # Counted first, so a progress bar has its end; entries appended while the
+    # chain is walked are checked too, and counted below.
+    total = LedgerEntry.objects.count()
+    if progress is not None:
+        progress("chain", 0, total)
+    chain_report = ledger_verify(progress=report("chain", total))
+    findings = [] if chain_report.ok else [_chain_finding(chain_report)]
+
+    checkpoints = LedgerCheckpoint.objects.count()
+    if progress is not None:
+        progress("checkpoints", 0, checkpoints)
+    findings += checkpoint_audit()
+    if progress is not None:
+        progress("checkpoints", checkpoints, checkpoints)
+
+    files = StoredFile.objects.count()
+    if progress is not None:
+        progress("files", 0, files)
+    findings += stored_files_audit(progress=report("files", files))
+    return AuditResult(
+        started_at=started_at,
+        finished_at=timezone.now(),
+        entries=max(total, chain_report.entries),
+        checkpoints=checkpoints,
+        files=files,
+        findings=findings,
+    )
+
+
+def _chain_finding(report: ChainReport) -> Finding:
+    name = f"台账第 {report.first_bad_seq} 条"
+    return Finding(report.kind, name, f"{name}：{report.reason}", report.expected, report.found)
+
+
+# --- The supervisor's view of the ledger ------------------------------------------
+
+
+def ledger_supervised_by(actor) -> bool:
+    """Whether ``actor`` may see the ledger's state: the supervisors of a 司法局
+    and the system administrators. Everyone else is shown a 404."""
+    from zhifa.accounts.models import Role
+    from zhifa.accounts.selectors import officer_of, roles_of
+
+    roles = roles_of(actor)
+    if Role.SYSADMIN in roles:
+        return True
+    officer = officer_of(actor)
+    return officer is not None and Role.SUPERVISOR in roles and officer.agency.is_supervisory
+
+
+@dataclass(frozen=True)
+class LedgerState:
+    size: int
+    last_checkpoint: object | None  # LedgerCheckpoint
+    last_run: object | None  # VerificationRun
+    verifier_key: str
+
+
+def ledger_state(*, actor) -> LedgerState | None:
+    """The ledger's size, last checkpoint, verifier key and last full
+    verification; ``None`` for whom may not see it."""
+    from zhifa.ledger.models import LedgerCheckpoint, VerificationRun
+    from zhifa.ledger.signing import ledger_signer
+
+    if not ledger_supervised_by(actor):
+        return None
+    return LedgerState(
+        size=LedgerEntry.objects.count(),
+        last_checkpoint=LedgerCheckpoint.objects.order_by("-size").first(),
+        last_run=VerificationRun.objects.order_by("-started_at", "-id").first(),
+        verifier_key=ledger_signer().verifier_key(),
+    )
+
+
+def verification_run_list(*, actor) -> QuerySet:
+    from zhifa.ledger.models import VerificationRun
+
+    runs = VerificationRun.objects.order_by("-started_at", "-id")
+    return runs if ledger_supervised_by(actor) else runs.none()

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from zhifa.ledger import chain, note
-from zhifa.ledger.models import LedgerCheckpoint, LedgerEntry, StoredFile
+from zhifa.ledger.models import LedgerCheckpoint, LedgerEntry, StoredFile, VerificationRun
 
 # Any constant works; it only has to be the same for every writer.
 _PG_LOCK_KEY = 7_304_201
@@ -211,3 +211,54 @@ def file_store(
                 store.discard(placed)
             raise
     return stored
+
+
+def verification_run(*, actor=None, trigger: str, progress=None) -> VerificationRun:
+    """Run the full verification (``selectors.ledger_audit``) and record it: the
+    run's row and its ``ledger.verify`` entry are written in one transaction
+    (REC-11, REC-12).
+
+    ``actor`` is ``None`` when the system runs it (``zhifa verify``); a person
+    must be one who may see the ledger's state. ``progress`` is handed on to
+    ``ledger_audit``.
+    """
+    from zhifa.core.errors import Forbidden
+    from zhifa.ledger.selectors import ledger_audit, ledger_supervised_by
+
+    trigger = VerificationRun.Trigger(trigger)
+    if actor is not None and not ledger_supervised_by(actor):
+        raise Forbidden("只有司法局执法监督人员和系统管理员可以校验台账。")
+    # The audit reads, and may hash every evidence file for a long time: it runs
+    # outside the transaction so that no write waits on it (on SQLite the
+    # transaction would hold the only write lock throughout).
+    result = ledger_audit(progress=progress)
+    actor_id, actor_name = _actor_fields(actor)
+    officer = getattr(actor, "officer", None) if actor is not None else None
+    with transaction.atomic():
+        run = VerificationRun.objects.create(
+            started_at=result.started_at,
+            finished_at=result.finished_at,
+            entries=result.entries,
+            checkpoints=result.checkpoints,
+            files=result.files,
+            findings_count=len(result.findings),
+            findings=[finding.as_dict() for finding in result.findings],
+            trigger=trigger,
+            run_by_id=actor_id,
+            run_by_name=actor_name,
+        )
+        entry_append(
+            actor=actor,
+            action="ledger.verify",
+            obj=run,
+            agency_id=officer.agency_id if officer else None,
+            payload={
+                "ok": result.ok,
+                "entries": result.entries,
+                "checkpoints": result.checkpoints,
+                "files": result.files,
+                "findings": len(result.findings),
+                "trigger": trigger.value,
+            },
+        )
+    return run

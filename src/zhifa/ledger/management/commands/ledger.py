@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from zhifa.ledger.selectors import checkpoint_audit, ledger_verify, stored_files_audit
+from zhifa.ledger.selectors import ledger_audit
 from zhifa.ledger.services import checkpoint_issue, file_store
 from zhifa.ledger.signing import ledger_signer
 
@@ -47,17 +47,15 @@ class Command(BaseCommand):
             time.sleep(settings.ZHIFA_CHECKPOINT_INTERVAL_SECONDS)
 
     def _verify(self) -> None:
-        report = ledger_verify()
-        problems = []
-        if not report.ok:
-            problems.append(f"第 {report.first_bad_seq} 条：{report.reason}")
-        problems += [finding.message for finding in checkpoint_audit()]
-        problems += [finding.message for finding in stored_files_audit()]
-        if problems:
+        # The same check as ``zhifa verify``, kept here for scripts written
+        # against it; it does not record a run (``zhifa verify`` does).
+        result = ledger_audit()
+        if not result.ok:
             raise CommandError(
-                f"台账校验失败（已检查 {report.entries} 条）：\n" + "\n".join(problems)
+                f"台账校验失败（已检查 {result.entries} 条）：\n"
+                + "\n".join(finding.message for finding in result.findings)
             )
-        self.stdout.write(f"台账完整：共 {report.entries} 条记录，哈希链无断点，检查点全部相符。")
+        self.stdout.write(f"台账完整：共 {result.entries} 条记录，哈希链无断点，检查点全部相符。")
 
     def _store(self, file: str | None, username: str | None) -> None:
         import mimetypes
