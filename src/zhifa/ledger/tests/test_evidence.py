@@ -15,6 +15,7 @@ from zhifa.ledger import dbguard, evidence, services
 from zhifa.ledger.models import LedgerEntry, StoredFile
 from zhifa.ledger.selectors import entries_for, file_verify
 from zhifa.ledger.services import file_store
+from zhifa.ledger.tests.tampering import behind_the_guard
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("REC-11")]
 
@@ -171,11 +172,7 @@ def test_a_shortened_object_is_located_to_its_first_missing_chunk(sysadmin):
 
 def test_a_record_whose_digest_was_rewritten_is_found(sysadmin):
     stored = _store(sysadmin, b"instrument")
-    with transaction.atomic():
-        dbguard.remove(connection)
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE ledger_stored_file SET sm3 = %s", ["0" * 64])
-        dbguard.install(connection)
+    behind_the_guard("UPDATE ledger_stored_file SET sm3 = %s", ["0" * 64])
     stored.refresh_from_db()
     [finding] = file_verify(stored)
     assert (finding.kind, finding.chunk) == ("changed", None)

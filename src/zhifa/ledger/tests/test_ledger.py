@@ -3,21 +3,15 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from zhifa import ledger
-from zhifa.ledger import dbguard
 from zhifa.ledger.models import LedgerEntry
 from zhifa.ledger.selectors import ledger_verify
+from zhifa.ledger.tests.tampering import append_events, behind_the_guard
 
 pytestmark = pytest.mark.django_db
 
 
-def _append(n: int) -> None:
-    for i in range(n):
-        with transaction.atomic():
-            ledger.append(actor=None, action="test.event", payload={"i": i, "名称": "测试"})
-
-
 def test_entries_are_numbered_and_linked():
-    _append(3)
+    append_events(3)
     entries = list(LedgerEntry.objects.order_by("seq"))
     assert [e.seq for e in entries] == [1, 2, 3]
     assert entries[1].prev_hash == entries[0].entry_hash
@@ -40,7 +34,7 @@ def test_append_outside_a_transaction_is_refused():
     ],
 )
 def test_the_database_refuses_update_and_delete(statement):
-    _append(2)
+    append_events(2)
     with (
         pytest.raises(DatabaseError, match="台账记录只能追加"),
         transaction.atomic(),
@@ -52,7 +46,7 @@ def test_the_database_refuses_update_and_delete(statement):
 
 
 def test_the_orm_cannot_change_or_delete_entries():
-    _append(1)
+    append_events(1)
     entry = LedgerEntry.objects.get()
     entry.action = "changed"
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -64,47 +58,39 @@ def test_the_orm_cannot_change_or_delete_entries():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE exists on PostgreSQL only")
 def test_postgresql_refuses_truncate():
-    _append(1)
+    append_events(1)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE ledger_entry")
     assert LedgerEntry.objects.count() == 1
 
 
 def test_verify_pinpoints_an_entry_altered_behind_the_guard():
-    _append(4)
+    append_events(4)
     # Someone with the database password drops the guard and edits an entry.
-    with transaction.atomic():
-        dbguard.remove(connection)
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE ledger_entry SET payload = %s WHERE seq = 3", ['{"i": 99}'])
-        dbguard.install(connection)
+    behind_the_guard("UPDATE ledger_entry SET payload = %s WHERE seq = 3", ['{"i": 99}'])
     report = ledger_verify()
     assert not report.ok
     assert report.first_bad_seq == 3
 
 
 def test_verify_pinpoints_a_removed_entry():
-    _append(4)
-    with transaction.atomic():
-        dbguard.remove(connection)
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM ledger_entry WHERE seq = 2")
-        dbguard.install(connection)
+    append_events(4)
+    behind_the_guard("DELETE FROM ledger_entry WHERE seq = 2")
     report = ledger_verify()
     assert (report.ok, report.first_bad_seq) == (False, 2)
 
 
 def test_ledger_verify_command(capsys):
-    _append(2)
+    append_events(2)
     call_command("ledger", "verify")
     assert "台账完整：共 2 条" in capsys.readouterr().out
 
 
 @pytest.mark.django_db(transaction=True)
 def test_flush_empties_the_ledger_and_keeps_the_guard():
-    _append(2)
+    append_events(2)
     call_command("flush", interactive=False, verbosity=0)
     assert LedgerEntry.objects.count() == 0
-    _append(1)
+    append_events(1)
     with pytest.raises(DatabaseError), transaction.atomic():
         LedgerEntry.objects.all().delete()

@@ -8,15 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zhifa import ledger
-from zhifa.ledger import chain, dbguard, merkle
+from zhifa.ledger import chain, merkle
 from zhifa.ledger.merkle import ProofError
 from zhifa.ledger.models import LedgerEntry
 from zhifa.ledger.selectors import ledger_root
+from zhifa.ledger.tests.tampering import append_events, behind_the_guard
 
 VECTORS = Path(__file__).parent / "merkle_vectors"
 INCLUSION = sorted((VECTORS / "inclusion").rglob("*.json"))
@@ -253,12 +252,6 @@ def test_a_tampered_consistency_proof_is_rejected(all_leaves, data):
 # --- The ledger's root -------------------------------------------------------------
 
 
-def _append(n: int) -> None:
-    for i in range(n):
-        with transaction.atomic():
-            ledger.append(actor=None, action="test.event", payload={"i": i, "名称": "测试"})
-
-
 def _leaf_data(entry: LedgerEntry) -> bytes:
     return chain.canonical(
         seq=entry.seq,
@@ -278,7 +271,7 @@ def _leaf_data(entry: LedgerEntry) -> bytes:
 @pytest.mark.django_db
 def test_ledger_root_covers_the_entries_in_seq_order():
     assert ledger_root() == (0, merkle.EMPTY_ROOT)
-    _append(7)
+    append_events(7)
     data = [_leaf_data(e) for e in LedgerEntry.objects.order_by("seq")]
     # A leaf is the entry's canonical form, the same bytes its entry_hash is over.
     assert [hashlib.sha256(d).hexdigest() for d in data] == list(
@@ -313,16 +306,12 @@ def test_ledger_root_covers_the_entries_in_seq_order():
 
 @pytest.mark.django_db
 def test_ledger_root_changes_when_an_entry_is_altered_behind_the_guard():
-    _append(5)
+    append_events(5)
     size, root = ledger_root()
     data = [_leaf_data(e) for e in LedgerEntry.objects.order_by("seq")]
     leaves = [merkle.leaf_hash(d) for d in data]
     proof = merkle.inclusion_proof(leaves, 2)
-    with transaction.atomic():
-        dbguard.remove(connection)
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE ledger_entry SET payload = %s WHERE seq = 3", ['{"i": 99}'])
-        dbguard.install(connection)
+    behind_the_guard("UPDATE ledger_entry SET payload = %s WHERE seq = 3", ['{"i": 99}'])
     altered = LedgerEntry.objects.get(seq=3)
     assert ledger_root() != (size, root)
     with pytest.raises(ProofError):

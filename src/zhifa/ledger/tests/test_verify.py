@@ -4,33 +4,19 @@ import os
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from zhifa import ledger
 from zhifa.ledger import dbguard, evidence
 from zhifa.ledger.models import LedgerEntry, VerificationRun
 from zhifa.ledger.selectors import entries_for, ledger_audit
 from zhifa.ledger.services import checkpoint_issue, file_store, verification_run
 from zhifa.ledger.signing import ledger_signer
+from zhifa.ledger.tests.tampering import append_events, behind_the_guard
 
 pytestmark = pytest.mark.django_db
 
 MiB = 1024 * 1024
-
-
-def _append(n: int) -> None:
-    for i in range(n):
-        with transaction.atomic():
-            ledger.append(actor=None, action="test.event", payload={"i": i})
-
-
-def _behind_the_guard(sql: str, params=()) -> None:
-    with transaction.atomic():
-        dbguard.remove(connection)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-        dbguard.install(connection)
 
 
 def _verify_json(*args) -> tuple[int, dict]:
@@ -71,9 +57,9 @@ def test_verify_json_on_a_clean_ledger_exits_0_with_the_counts(sysadmin):
 
 @pytest.mark.req("REC-11")
 def test_verify_names_an_entry_changed_behind_the_guard_and_exits_1(sysadmin):
-    _append(4)
+    append_events(4)
     seq = LedgerEntry.objects.order_by("seq").last().seq - 2
-    _behind_the_guard("UPDATE ledger_entry SET action = 'forged' WHERE seq = %s", [seq])
+    behind_the_guard("UPDATE ledger_entry SET action = 'forged' WHERE seq = %s", [seq])
     status, document = _verify_json()
     assert status == 1
     assert document["ok"] is False
@@ -89,9 +75,9 @@ def test_verify_names_an_entry_changed_behind_the_guard_and_exits_1(sysadmin):
 
 @pytest.mark.req("REC-11")
 def test_verify_names_a_removed_entry_as_a_gap(sysadmin):
-    _append(3)
+    append_events(3)
     last = LedgerEntry.objects.order_by("seq").last().seq
-    _behind_the_guard("DELETE FROM ledger_entry WHERE seq = %s", [last - 1])
+    behind_the_guard("DELETE FROM ledger_entry WHERE seq = %s", [last - 1])
     status, document = _verify_json("--no-record")
     assert status == 1
     assert [(f["kind"], f["object"]) for f in document["findings"]] == [
@@ -122,7 +108,7 @@ def test_verify_locates_a_changed_byte_of_a_stored_file(sysadmin):
 
 @pytest.mark.req("REC-11")
 def test_the_human_output_summarises_in_chinese_and_keeps_progress_off_stdout(sysadmin):
-    _append(2)
+    append_events(2)
     out, err = io.StringIO(), io.StringIO()
     call_command("verify", stdout=out, stderr=err)
     assert "台账完整" in out.getvalue()
@@ -135,7 +121,7 @@ def test_the_human_output_summarises_in_chinese_and_keeps_progress_off_stdout(sy
 
 @pytest.mark.req("REC-11")
 def test_ledger_verify_still_works_and_records_nothing(sysadmin, capsys):
-    _append(1)
+    append_events(1)
     call_command("ledger", "verify")
     assert "台账完整" in capsys.readouterr().out
     assert not VerificationRun.objects.exists()
@@ -146,7 +132,7 @@ def test_ledger_verify_still_works_and_records_nothing(sysadmin, capsys):
 
 @pytest.mark.req("REC-12")
 def test_zhifa_verify_records_the_run_and_its_ledger_entry(sysadmin):
-    _append(2)
+    append_events(2)
     before = LedgerEntry.objects.count()
     _verify_json()
     run = VerificationRun.objects.get()
@@ -172,7 +158,7 @@ def test_zhifa_verify_records_the_run_and_its_ledger_entry(sysadmin):
 
 @pytest.mark.req("REC-12")
 def test_no_record_only_prints(sysadmin):
-    _append(1)
+    append_events(1)
     before = LedgerEntry.objects.count()
     assert _verify_json("--no-record")[0] == 0
     assert not VerificationRun.objects.exists()
@@ -181,8 +167,8 @@ def test_no_record_only_prints(sysadmin):
 
 @pytest.mark.req("REC-12")
 def test_a_failed_run_keeps_its_findings(sysadmin):
-    _append(2)
-    _behind_the_guard("UPDATE ledger_entry SET payload = %s WHERE seq = 2", ['{"i": 9}'])
+    append_events(2)
+    behind_the_guard("UPDATE ledger_entry SET payload = %s WHERE seq = 2", ['{"i": 9}'])
     run = verification_run(trigger="command")
     assert not run.ok
     assert run.findings[0]["object"] == "台账第 2 条"
@@ -216,7 +202,7 @@ STATE = "/workbench/ledger/"
 @pytest.mark.req("REC-12")
 def test_the_supervisor_sees_the_ledger_state(county, client_for):
     checkpoint = checkpoint_issue()
-    _behind_the_guard("UPDATE ledger_entry SET action = 'forged' WHERE seq = 1")
+    behind_the_guard("UPDATE ledger_entry SET action = 'forged' WHERE seq = 1")
     run = verification_run(trigger="command")
     assert reverse("ledger:state") == STATE
     response = client_for(county.supervisor).get(STATE)
@@ -307,7 +293,7 @@ def test_the_home_card_shows_the_last_result(county, client_for, settings):
     verification_run(trigger="command")
     card = _ledger_card(client)
     assert (card.count, card.level) == ("完整", "ok")
-    _behind_the_guard("UPDATE ledger_entry SET action = 'forged' WHERE seq = 1")
+    behind_the_guard("UPDATE ledger_entry SET action = 'forged' WHERE seq = 1")
     verification_run(trigger="command")
     card = _ledger_card(client)
     assert (card.count, card.level) == (1, "bad")
