@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from zhifa.core.admin import ReadOnlyAdmin
-from zhifa.ledger.models import LedgerCheckpoint, LedgerEntry, StoredFile, VerificationRun
+from zhifa.ledger.models import (
+    LedgerCheckpoint,
+    LedgerEntry,
+    MerkleNode,
+    StoredFile,
+    VerificationRun,
+)
 
 
 @admin.register(LedgerEntry)
@@ -25,3 +31,8 @@ class LedgerCheckpointAdmin(ReadOnlyAdmin):
 @admin.register(VerificationRun)
 class VerificationRunAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "trigger", "entries", "findings_count", "run_by_name")
+
+
+@admin.register(MerkleNode)
+class MerkleNodeAdmin(ReadOnlyAdmin):
+    list_display = ("level", "index", "hash")

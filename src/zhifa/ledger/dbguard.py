@@ -13,6 +13,7 @@ TABLES = (
     "ledger_checkpoint",
     "ledger_stored_file",
     "ledger_verification_run",
+    "ledger_merkle_node",
 )
 MESSAGE = "台账记录只能追加，不能修改或删除"
 

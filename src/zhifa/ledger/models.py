@@ -151,3 +151,31 @@ class VerificationRun(models.Model):
     @property
     def ok(self) -> bool:
         return self.findings_count == 0
+
+
+class MerkleNode(models.Model):
+    """The hash of one perfect subtree of the ledger's RFC 9162 Merkle tree: the
+    one over leaves [index·2^level, (index+1)·2^level), level 0 being a leaf.
+
+    Stored so that a root or proof reads O(log N) nodes instead of re-hashing
+    every entry (see ``zhifa.ledger.tree``). A perfect subtree never changes once
+    its last leaf exists, so rows are only appended, like the ledger (see
+    ``zhifa.ledger.dbguard``). Derived data: ``selectors.merkle_node_audit``
+    re-derives the nodes from the entries and names any that differ.
+    """
+
+    level = models.PositiveSmallIntegerField("层")
+    index = models.BigIntegerField("序号")
+    hash = models.CharField("哈希", max_length=64, help_text="SHA-256，十六进制")
+
+    class Meta:
+        db_table = "ledger_merkle_node"
+        verbose_name = "默克尔节点"
+        verbose_name_plural = "默克尔节点"
+        ordering = ["level", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="merkle_node_level_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"默克尔节点 {self.level}/{self.index}"
