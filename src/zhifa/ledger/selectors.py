@@ -92,21 +92,35 @@ def ledger_verify(*, progress: Callable[[int], None] | None = None) -> ChainRepo
     return ChainReport(True, count)
 
 
+def entry_leaves(*, after: int = 0, upto: int | None = None, stop_at_gap: bool = False):
+    """The Merkle leaf hashes of entries ``after + 1`` … ``upto`` (to the head when
+    None), in order: ``merkle.leaf_hash`` of each entry's canonical bytes.
+
+    Leaf i must be entry i + 1, or the tree would not commit to ``seq``: a
+    missing entry raises, or ends the leaves when ``stop_at_gap``.
+    """
+    rows = LedgerEntry.objects.filter(seq__gt=after).order_by("seq").values(*_HASHED_FIELDS)
+    if upto is not None:
+        rows = rows.filter(seq__lte=upto)
+    expected = after + 1
+    for row in rows.iterator(chunk_size=2000):
+        if row["seq"] != expected:
+            if stop_at_gap:
+                return
+            raise ValueError(f"缺少第 {expected} 条记录")
+        yield merkle.leaf_hash(chain.canonical(**row))
+        expected += 1
+
+
 def ledger_root(size: int | None = None) -> tuple[int, bytes]:
     """The RFC 9162 Merkle root over the first ``size`` entries (all when None),
-    each leaf being ``merkle.leaf_hash`` of the entry's canonical bytes."""
+    recomputed from the entries as they are now."""
     head = LedgerEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     if size is None:
         size = head
     if not 0 <= size <= head:
         raise ValueError(f"the ledger has {head} entries, not {size}")
-    leaves: list[bytes] = []
-    rows = LedgerEntry.objects.filter(seq__lte=size).order_by("seq").values(*_HASHED_FIELDS)
-    for row in rows.iterator(chunk_size=2000):
-        if row["seq"] != len(leaves) + 1:
-            # Leaf i must be entry i + 1, or the root would not commit to seq.
-            raise ValueError(f"缺少第 {len(leaves) + 1} 条记录")
-        leaves.append(merkle.leaf_hash(chain.canonical(**row)))
+    leaves = list(entry_leaves(upto=size))
     if len(leaves) != size:
         raise ValueError(f"缺少第 {len(leaves) + 1} 条记录")
     return size, merkle.root(leaves)
@@ -166,22 +180,13 @@ class RecomputedTree:
 
         if size == 0:
             return merkle.EMPTY_ROOT
-        hashes = [self.node(*tree.node_key(*r)) for r in tree.perfect_ranges(0, size)]
-        value = hashes[-1]
-        for left in reversed(hashes[:-1]):
-            value = merkle.node_hash(left, value)
-        return value
+        return tree.range_hash((0, size), lambda key: self.node(*key))
 
 
 def recomputed_tree() -> RecomputedTree:
-    """The tree over the entries as they are now (see ``RecomputedTree``)."""
-    leaves: list[bytes] = []
-    rows = LedgerEntry.objects.order_by("seq").values(*_HASHED_FIELDS)
-    for row in rows.iterator(chunk_size=2000):
-        if row["seq"] != len(leaves) + 1:
-            break  # the chain check names the gap; roots past it cannot match
-        leaves.append(merkle.leaf_hash(chain.canonical(**row)))
-    return RecomputedTree(leaves)
+    """The tree over the entries as they are now, up to the first gap (the chain
+    check names the gap; roots past it cannot match)."""
+    return RecomputedTree(list(entry_leaves(stop_at_gap=True)))
 
 
 def checkpoint_audit(*, recomputed: RecomputedTree | None = None) -> list[Finding]:

@@ -129,31 +129,17 @@ def merkle_extend() -> int:
     and it returns what the winner stored.
     """
     from zhifa.ledger import merkle, tree
-    from zhifa.ledger.selectors import _HASHED_FIELDS
+    from zhifa.ledger.selectors import entry_leaves
 
     stored = _stored_leaves()
-    rows = LedgerEntry.objects.filter(seq__gt=stored).order_by("seq").values(*_HASHED_FIELDS)
-    leaves: list[bytes] = []
-    for row in rows.iterator(chunk_size=2000):
-        if row["seq"] != stored + len(leaves) + 1:
-            # Leaf i must be entry i + 1, or the tree would not commit to seq.
-            raise ValueError(f"缺少第 {stored + len(leaves) + 1} 条记录")
-        leaves.append(merkle.leaf_hash(chain.canonical(**row)))
+    leaves = list(entry_leaves(after=stored))
     if not leaves:
         return stored
     # The right edge of the stored tree: the perfect subtrees [0, stored)
     # splits into, largest first. New leaves merge into it like a binary counter.
-    edge = tree.perfect_ranges(0, stored) if stored else []
-    keys = [tree.node_key(*r) for r in edge]
-    known = {
-        (level, index): bytes.fromhex(value)
-        for level, index, value in MerkleNode.objects.filter(_keys_q(keys)).values_list(
-            "level", "index", "hash"
-        )
-    }
-    if len(known) != len(keys):
-        raise ValueError("the stored Merkle tree is missing nodes of its right edge")
-    frontier: list[tuple[int, int, bytes]] = [(lv, ix, known[(lv, ix)]) for lv, ix in keys]
+    edge = [tree.node_key(*r) for r in tree.perfect_ranges(0, stored)] if stored else []
+    known = tree.fetch_nodes([(0, stored)], stored) if stored else {}
+    frontier: list[tuple[int, int, bytes]] = [(lv, ix, known[(lv, ix)]) for lv, ix in edge]
     new: list[MerkleNode] = []
     for offset, leaf in enumerate(leaves):
         level, index, value = 0, stored + offset, leaf
@@ -173,14 +159,6 @@ def merkle_extend() -> int:
         if _stored_leaves() < size:
             raise
     return size
-
-
-def _keys_q(keys: list[tuple[int, int]]) -> models.Q:
-    # Starts from "nothing", so that no keys match no rows rather than all.
-    q = models.Q(pk__in=[])
-    for level, index in keys:
-        q |= models.Q(level=level, index=index)
-    return q
 
 
 def checkpoint_issue() -> LedgerCheckpoint | None:

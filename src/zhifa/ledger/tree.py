@@ -13,6 +13,7 @@ audit's job (``selectors.merkle_node_audit``), which re-derives them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import reduce
 
 from django.db.models import Q
@@ -53,15 +54,17 @@ def perfect_ranges(lo: int, hi: int) -> list[Range]:
     return out
 
 
-def _range_hash(rng: Range, nodes: dict[Key, bytes]) -> bytes:
+def range_hash(rng: Range, node: Callable[[Key], bytes]) -> bytes:
+    """MTH over ``rng`` from its perfect subtrees, each given by ``node(key)``:
+    the stored nodes here, the recomputed ones in the audit."""
     # MTH(lo, hi) = node_hash(left perfect part, MTH(rest)): fold from the right.
-    hashes = [nodes[node_key(*r)] for r in perfect_ranges(*rng)]
+    hashes = [node(node_key(*r)) for r in perfect_ranges(*rng)]
     return reduce(
         lambda right, left: merkle.node_hash(left, right), reversed(hashes[:-1]), hashes[-1]
     )
 
 
-def _fetch(ranges: list[Range], size: int) -> dict[Key, bytes]:
+def fetch_nodes(ranges: list[Range], size: int) -> dict[Key, bytes]:
     """The stored nodes that the ranges are made of, in one query."""
     from zhifa.ledger.models import MerkleNode
 
@@ -98,7 +101,7 @@ def stored_root(size: int) -> bytes:
         raise ValueError(f"a tree cannot have {size} leaves")
     if size == 0:
         return merkle.EMPTY_ROOT
-    return _range_hash((0, size), _fetch([(0, size)], size))
+    return range_hash((0, size), fetch_nodes([(0, size)], size).__getitem__)
 
 
 def _inclusion_ranges(index: int, size: int) -> list[Range]:
@@ -124,8 +127,8 @@ def stored_inclusion_proof(index: int, size: int) -> list[bytes]:
     ranges = _inclusion_ranges(index, size)
     # The whole tree is fetched too, so that a size beyond the stored leaves
     # raises even where the proof itself happens not to reach that far.
-    nodes = _fetch([*ranges, (0, size)], size)
-    return [_range_hash(r, nodes) for r in ranges]
+    nodes = fetch_nodes([*ranges, (0, size)], size)
+    return [range_hash(r, nodes.__getitem__) for r in ranges]
 
 
 def _consistency_ranges(old_size: int, new_size: int) -> list[Range]:
@@ -151,5 +154,5 @@ def stored_consistency_proof(old_size: int, new_size: int) -> list[bytes]:
     if not 0 < old_size <= new_size:
         raise ValueError(f"old size {old_size} must be between 1 and the tree's size {new_size}")
     ranges = _consistency_ranges(old_size, new_size)
-    nodes = _fetch([*ranges, (0, new_size)], new_size)
-    return [_range_hash(r, nodes) for r in ranges]
+    nodes = fetch_nodes([*ranges, (0, new_size)], new_size)
+    return [range_hash(r, nodes.__getitem__) for r in ranges]
