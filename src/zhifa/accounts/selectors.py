@@ -51,16 +51,25 @@ def region_scope(region: Region) -> Q:
     return Q(region__code__startswith=region.code_prefix)
 
 
+def supervised_region(actor) -> Region | None:
+    """The region ``actor`` supervises: that of their 司法局 when they hold the
+    supervisor role there; ``None`` for everyone else."""
+    officer = officer_of(actor)
+    if officer is None or Role.SUPERVISOR not in roles_of(actor):
+        return None
+    return officer.agency.region if officer.agency.is_supervisory else None
+
+
 def agency_list(*, actor) -> QuerySet[Agency]:
     agencies = Agency.objects.select_related("region")
-    roles = roles_of(actor)
-    if Role.SYSADMIN in roles:
+    if is_sysadmin(actor):
         return agencies
     officer = officer_of(actor)
     if officer is None:
         return agencies.none()
-    if Role.SUPERVISOR in roles and officer.agency.is_supervisory:
-        return agencies.filter(region_scope(officer.agency.region))
+    region = supervised_region(actor)
+    if region is not None:
+        return agencies.filter(region_scope(region))
     return agencies.filter(pk=officer.agency_id)
 
 

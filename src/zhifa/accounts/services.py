@@ -24,7 +24,13 @@ from zhifa.accounts.models import (
     RoleGrant,
     Unit,
 )
-from zhifa.accounts.selectors import is_sysadmin, officer_of, region_scope, roles_of
+from zhifa.accounts.selectors import (
+    is_sysadmin,
+    officer_of,
+    region_scope,
+    roles_of,
+    supervised_region,
+)
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 
 User = get_user_model()
@@ -68,12 +74,10 @@ def require_agency_admin(actor, agency: Agency) -> None:
 
 def supervises(actor, agency: Agency) -> bool:
     """True when ``actor`` is a supervisor of the 司法局 whose region holds ``agency``."""
-    officer = officer_of(actor)
-    if officer is None or Role.SUPERVISOR not in roles_of(actor):
+    region = supervised_region(actor)
+    if region is None:
         return False
-    if not officer.agency.is_supervisory:
-        return False
-    return Agency.objects.filter(region_scope(officer.agency.region), pk=agency.pk).exists()
+    return Agency.objects.filter(region_scope(region), pk=agency.pk).exists()
 
 
 def require_supervisor_of(actor, agency: Agency) -> None:

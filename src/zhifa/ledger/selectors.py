@@ -458,14 +458,9 @@ def _chain_finding(report: ChainReport) -> Finding:
 def ledger_supervised_by(actor) -> bool:
     """Whether ``actor`` may see the ledger's state: the supervisors of a 司法局
     and the system administrators. Everyone else is shown a 404."""
-    from zhifa.accounts.models import Role
-    from zhifa.accounts.selectors import officer_of, roles_of
+    from zhifa.accounts.selectors import is_sysadmin, supervised_region
 
-    roles = roles_of(actor)
-    if Role.SYSADMIN in roles:
-        return True
-    officer = officer_of(actor)
-    return officer is not None and Role.SUPERVISOR in roles and officer.agency.is_supervisory
+    return is_sysadmin(actor) or supervised_region(actor) is not None
 
 
 @dataclass(frozen=True)
