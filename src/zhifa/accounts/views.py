@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,8 +30,8 @@ from zhifa.accounts.forms import (
     UnitForm,
 )
 from zhifa.accounts.models import Credential, Officer, Role
-from zhifa.core.errors import Forbidden, ZhifaError
 from zhifa.core.listing import Column, Listing
+from zhifa.core.views import form_page, permitted, require
 
 
 class ZhifaLoginView(LoginView):
@@ -76,41 +75,12 @@ def home(request):
 # --- Shared by the pages that write -----------------------------------------------
 
 
-def _may(check, *args) -> bool:
-    """Whether a ``services.require_*`` check passes: only usable buttons are shown."""
-    try:
-        check(*args)
-    except Forbidden:
-        return False
-    return True
-
-
-def _require(check, *args) -> None:
-    """Refuse the page (403) to whom the service would refuse the action."""
-    try:
-        check(*args)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
-
-
 def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _form_page(request, form, *, save, title, cancel_url, template="accounts/form.html", **extra):
-    """Show ``form``; on a valid POST, ``save(cleaned_data)`` calls the service and
-    returns the success message and the next URL. A ``ZhifaError`` goes on the form
-    as a non-field error, and the service's transaction has changed nothing."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message, next_url = save(form.cleaned_data)
-        except ZhifaError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, message)
-            return redirect(next_url)
-    context = {"title": title, "form": form, "cancel_url": cancel_url, **extra}
-    return render(request, template, context)
+def _form_page(request, form, *, template="accounts/form.html", **kwargs):
+    return form_page(request, form, template=template, **kwargs)
 
 
 # --- Agencies ---------------------------------------------------------------------
@@ -138,7 +108,7 @@ AGENCY_LISTING = Listing(
 @login_required
 def agency_list_view(request):
     listing = AGENCY_LISTING
-    if _may(services.require_sysadmin, request.user):
+    if permitted(services.require_sysadmin, request.user):
         # A per-request copy: the module-level listing is shared by every request.
         listing = dataclasses.replace(
             listing, actions=[("新增执法主体", reverse("accounts:agency-create"))]
@@ -166,14 +136,14 @@ def agency_detail_view(request, pk: int):
             "units": agency.units.all(),
             "staffing": selectors.reviewer_staffing(agency),
             "officer_count": agency.officers.filter(is_active=True).count(),
-            "can_manage": _may(services.require_agency_admin, request.user, agency),
+            "can_manage": permitted(services.require_agency_admin, request.user, agency),
         },
     )
 
 
 @login_required
 def agency_create_view(request):
-    _require(services.require_sysadmin, request.user)
+    require(services.require_sysadmin, request.user)
     form = AgencyCreateForm(_posted(request), agencies=selectors.agency_list(actor=request.user))
 
     def save(data):
@@ -188,7 +158,7 @@ def agency_create_view(request):
 @login_required
 def agency_edit_view(request, pk: int):
     agency = _agency(request, pk)
-    _require(services.require_agency_admin, request.user, agency)
+    require(services.require_agency_admin, request.user, agency)
     initial = {name: getattr(agency, name) for name in services.AGENCY_PROFILE_FIELDS}
     form = AgencyProfileForm(_posted(request), initial=initial)
 
@@ -208,7 +178,7 @@ def agency_edit_view(request, pk: int):
 @login_required
 def unit_create_view(request, pk: int):
     agency = _agency(request, pk)
-    _require(services.require_agency_admin, request.user, agency)
+    require(services.require_agency_admin, request.user, agency)
     form = UnitForm(_posted(request))
 
     def save(data):
@@ -287,7 +257,7 @@ def officer_detail_view(request, pk: int):
     credentials = [
         (c, c.status_on(today), c.status_label_on(today)) for c in officer.credentials.all()
     ]
-    can_manage = _may(services.require_agency_admin, request.user, officer.agency)
+    can_manage = permitted(services.require_agency_admin, request.user, officer.agency)
     offered = _offered_roles(request.user) if can_manage else ()
     return render(
         request,
@@ -298,7 +268,7 @@ def officer_detail_view(request, pk: int):
             "roles": [(Role(g.role), g.role in offered) for g in officer.role_grants.all()],
             "credentials": credentials,
             "can_manage": can_manage,
-            "can_manage_credentials": _may(
+            "can_manage_credentials": permitted(
                 services.require_supervisor_of, request.user, officer.agency
             ),
         },
@@ -308,7 +278,7 @@ def officer_detail_view(request, pk: int):
 @login_required
 def officer_create_view(request, pk: int):
     agency = _agency(request, pk)
-    _require(services.require_agency_admin, request.user, agency)
+    require(services.require_agency_admin, request.user, agency)
     form = OfficerCreateForm(
         _posted(request),
         units=selectors.unit_list(actor=request.user).filter(agency=agency).order_by("name"),
@@ -327,7 +297,7 @@ def officer_create_view(request, pk: int):
 @login_required
 def officer_password_view(request, pk: int):
     officer = _officer(request, pk)
-    _require(services.require_agency_admin, request.user, officer.agency)
+    require(services.require_agency_admin, request.user, officer.agency)
 
     def save(data):
         services.officer_set_password(actor=request.user, officer=officer, **data)
@@ -345,7 +315,7 @@ def officer_password_view(request, pk: int):
 @login_required
 def role_grant_view(request, pk: int):
     officer = _officer(request, pk)
-    _require(services.require_agency_admin, request.user, officer.agency)
+    require(services.require_agency_admin, request.user, officer.agency)
     held = {g.role for g in officer.role_grants.all()}
     offered = [role for role in _offered_roles(request.user) if role not in held]
 
@@ -367,7 +337,7 @@ def role_revoke_view(request, pk: int, role: str):
     officer = _officer(request, pk)
     if role not in Role.values:
         raise Http404
-    _require(services.require_agency_admin, request.user, officer.agency)
+    require(services.require_agency_admin, request.user, officer.agency)
     label = Role(role).label
 
     def save(data):
@@ -439,7 +409,7 @@ def credential_list_view(request):
 @login_required
 def credential_issue_view(request, pk: int):
     officer = _officer(request, pk)
-    _require(services.require_supervisor_of, request.user, officer.agency)
+    require(services.require_supervisor_of, request.user, officer.agency)
 
     def save(data):
         credential = services.credential_issue(actor=request.user, officer=officer, **data)

@@ -28,17 +28,14 @@ from zhifa.catalogues.services import (
     matter_rows,
     matter_update,
 )
-from zhifa.core.errors import Forbidden, ZhifaError
+from zhifa.core.errors import ZhifaError
 from zhifa.core.excel import workbook_response
 from zhifa.core.listing import Column, Listing
+from zhifa.core.views import form_page, permitted
 
 
 def _may_manage(user, agency: Agency) -> bool:
-    try:
-        require_agency_admin(user, agency)
-    except Forbidden:
-        return False
-    return True
+    return permitted(require_agency_admin, user, agency)
 
 
 def _managed_agencies(user) -> list[Agency]:
@@ -206,16 +203,15 @@ class MatterForm(forms.Form):
             self.fields["agency"].widget = forms.HiddenInput()
 
 
-def _matter_form_page(request, form, *, title: str, matter: Matter | None = None):
-    return render(
+def _matter_form_page(request, form, *, save, title: str, matter: Matter | None = None):
+    return form_page(
         request,
-        "catalogues/matter_form.html",
-        {
-            "title": title,
-            "form": form,
-            "matter": matter,
-            "cancel_url": reverse("catalogues:matter-list"),
-        },
+        form,
+        save=save,
+        title=title,
+        cancel_url=reverse("catalogues:matter-list"),
+        template="catalogues/matter_form.html",
+        matter=matter,
     )
 
 
@@ -225,15 +221,12 @@ def matter_create_view(request):
     if not agencies:
         raise PermissionDenied("只有机关管理员可以新建执法事项。")
     form = MatterForm(request.POST or None, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
-        try:
-            matter = matter_create(actor=request.user, **form.cleaned_data)
-        except ZhifaError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已新建执法事项 {matter}。")
-            return redirect("catalogues:matter-list")
-    return _matter_form_page(request, form, title="新建执法事项")
+
+    def save(data):
+        matter = matter_create(actor=request.user, **data)
+        return f"已新建执法事项 {matter}。", reverse("catalogues:matter-list")
+
+    return _matter_form_page(request, form, save=save, title="新建执法事项")
 
 
 @login_required
@@ -256,12 +249,11 @@ def matter_edit_view(request, pk: int):
     form = MatterForm(
         request.POST or None, initial=initial, agencies=[matter.agency], matter=matter
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            matter_update(actor=request.user, matter=matter, **form.cleaned_data)
-        except ZhifaError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已保存执法事项 {matter.code}。")
-            return redirect("catalogues:matter-list")
-    return _matter_form_page(request, form, title=f"修改执法事项 {matter}", matter=matter)
+
+    def save(data):
+        matter_update(actor=request.user, matter=matter, **data)
+        return f"已保存执法事项 {matter.code}。", reverse("catalogues:matter-list")
+
+    return _matter_form_page(
+        request, form, save=save, title=f"修改执法事项 {matter}", matter=matter
+    )
