@@ -133,8 +133,8 @@ def _supervisor_section(actor) -> Section:
     agencies = selectors.agency_list(actor=actor).exclude(kind="supervisory")
     rows = []
     short = 0
-    for agency in agencies.prefetch_related("units"):
-        staffing = selectors.reviewer_staffing(agency)
+    for staffing in selectors.reviewer_staffings(agencies):
+        agency = staffing.agency
         short += 0 if staffing.ok else 1
         rows.append(
             [
