@@ -73,10 +73,6 @@ def agency_list(*, actor) -> QuerySet[Agency]:
     return agencies.filter(pk=officer.agency_id)
 
 
-def agency_get(*, actor, pk) -> Agency:
-    return agency_list(actor=actor).get(pk=pk)
-
-
 def unit_list(*, actor) -> QuerySet[Unit]:
     return Unit.objects.filter(agency__in=agency_list(actor=actor)).select_related("agency")
 

@@ -174,12 +174,6 @@ def test_publishing_needs_an_entered_year(sysadmin):
 # --- Who may write ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def draft_2027(sysadmin):
-    services.calendar_year_add(actor=sysadmin, year=2027)
-    services.calendar_day_set(actor=sysadmin, day=date(2027, 1, 1), is_workday=False, name="元旦")
-
-
 WRITES = {
     "seed": lambda actor: services.calendar_seed(actor=actor, years=[2026]),
     "year_add": lambda actor: services.calendar_year_add(actor=actor, year=2028),

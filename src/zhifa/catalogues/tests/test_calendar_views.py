@@ -125,12 +125,6 @@ def test_the_administrator_sees_business_errors_in_chinese(client_for, sysadmin,
     assert response.status_code == 404
 
 
-@pytest.fixture
-def draft_2027(sysadmin):
-    services.calendar_year_add(actor=sysadmin, year=2027)
-    services.calendar_day_set(actor=sysadmin, day=date(2027, 1, 1), is_workday=False, name="元旦")
-
-
 @pytest.mark.parametrize(
     ("method", "url", "data"),
     [
