@@ -29,6 +29,12 @@ def _actor_fields(actor) -> tuple[int | None, str]:
     return actor.pk, (officer.name if officer else actor.get_username())
 
 
+def _actor_agency_id(actor) -> int | None:
+    """The agency of the person acting, for entries whose object has none."""
+    officer = getattr(actor, "officer", None) if actor is not None else None
+    return officer.agency_id if officer else None
+
+
 def _object_fields(obj: models.Model | None) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
@@ -264,12 +270,11 @@ def file_store(
                         stored_by_id=actor_id,
                         stored_by_name=actor_name,
                     )
-                officer = getattr(actor, "officer", None)
                 entry_append(
                     actor=actor,
                     action="file.store",
                     obj=stored,
-                    agency_id=officer.agency_id if officer else None,
+                    agency_id=_actor_agency_id(actor),
                     payload={
                         "sha256": digests.sha256,
                         "sm3": digests.sm3,
@@ -308,7 +313,6 @@ def verification_run(*, actor=None, trigger: str, progress=None) -> Verification
     # transaction would hold the only write lock throughout).
     result = ledger_audit(progress=progress)
     actor_id, actor_name = _actor_fields(actor)
-    officer = getattr(actor, "officer", None) if actor is not None else None
     with transaction.atomic():
         run = VerificationRun.objects.create(
             started_at=result.started_at,
@@ -326,7 +330,7 @@ def verification_run(*, actor=None, trigger: str, progress=None) -> Verification
             actor=actor,
             action="ledger.verify",
             obj=run,
-            agency_id=officer.agency_id if officer else None,
+            agency_id=_actor_agency_id(actor),
             payload={
                 "ok": result.ok,
                 "entries": result.entries,
