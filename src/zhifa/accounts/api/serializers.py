@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zhifa.accounts.models import Agency, Credential, Officer, Region, Role, Unit
+from zhifa.accounts.services import AGENCY_PROFILE_FIELDS
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
@@ -54,31 +55,18 @@ class AgencySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agency
+        # The profile is whatever agency_update may change (PUB-02), so the two
+        # cannot drift apart.
         fields = [
             "id",
             "region",
             "name",
-            "short_name",
             "kind",
             "kind_display",
             "domain",
             "domain_display",
-            "credit_code",
-            "duties",
-            "division_of_duties",
-            "jurisdiction",
-            "enforcement_area",
-            "nature",
-            "funding_source",
-            "staffing",
-            "legal_representative",
-            "address",
-            "postcode",
-            "phone",
-            "complaint_phone",
-            "email",
+            *AGENCY_PROFILE_FIELDS,
             "entrusted_by",
-            "entrustment_agreement",
             "is_active",
             "created_at",
             "units",
