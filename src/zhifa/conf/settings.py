@@ -39,6 +39,11 @@ INSTALLED_APPS = [
     "zhifa.ledger",
     "zhifa.accounts",
     "zhifa.catalogues",
+    "zhifa.cases",
+    "zhifa.media",
+    "zhifa.instruments",
+    "zhifa.casefiles",
+    "zhifa.equipment",
     "zhifa.disclosures",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -266,3 +271,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("ZHIFA_LOG_LEVEL", "INFO")},
 }
+
+# --- Cases (REC-01 … REC-10; docs/operations.md) -----------------------------------
+# Handling officers an investigation needs at least (001 附件2 §13: 不少于两人);
+# the simple procedure (简易程序) allows one.
+ZHIFA_CASE_MIN_OFFICERS = env.int("ZHIFA_CASE_MIN_OFFICERS", 2)
+# An emergency start (紧急情况先行启动) is approved within this many hours afterwards.
+ZHIFA_EMERGENCY_APPROVAL_HOURS = env.int("ZHIFA_EMERGENCY_APPROVAL_HOURS", 24)
+# Calendar days after the end of the enforcement action by which the case file
+# is archived (001 附件2 §33: 20 日内).
+ZHIFA_ARCHIVE_DAYS = env.int("ZHIFA_ARCHIVE_DAYS", 20)
+# Working days after capture within which audio-video records are stored (REC-05).
+ZHIFA_AV_UPLOAD_WORKDAYS = env.int("ZHIFA_AV_UPLOAD_WORKDAYS", 2)
+# Records dated later than now by more than this are refused as in the future
+# (the clocks of recorders and terminals drift a little).
+ZHIFA_CLOCK_TOLERANCE_MINUTES = env.int("ZHIFA_CLOCK_TOLERANCE_MINUTES", 10)

@@ -8,6 +8,11 @@ api_v1 = [
     path("", APIRootView.as_view(), name="root"),
     path("", include("zhifa.accounts.api.urls")),
     path("", include("zhifa.catalogues.api.urls")),
+    path("", include("zhifa.cases.api.urls")),
+    path("", include("zhifa.media.api.urls")),
+    path("", include("zhifa.instruments.api.urls")),
+    path("", include("zhifa.casefiles.api.urls")),
+    path("", include("zhifa.equipment.api.urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +20,11 @@ urlpatterns = [
     path("workbench/", include("zhifa.accounts.urls")),
     path("workbench/", include("zhifa.catalogues.urls")),
     path("workbench/", include("zhifa.ledger.urls")),
+    path("workbench/", include("zhifa.cases.urls")),
+    path("workbench/", include("zhifa.media.urls")),
+    path("workbench/", include("zhifa.instruments.urls")),
+    path("workbench/", include("zhifa.casefiles.urls")),
+    path("workbench/", include("zhifa.equipment.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
