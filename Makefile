@@ -19,10 +19,14 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,s3]'
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
+## system-deps: LibreOffice, CJK fonts, poppler and ffmpeg from Debian's packages (if missing)
+system-deps:
+	@bash scripts/system-deps.sh
+
 ## make run: install, migrate, load the demo county if the database is empty, serve :8000
 run: export ZHIFA_DEBUG ?= 1
 run: export ZHIFA_DEMO ?= 1
-run: $(STAMP)
+run: $(STAMP) system-deps
 	$(ZHIFA) migrate --noinput
 	$(ZHIFA) demo --if-empty
 	@# The checkpoint signer runs beside the server and stops with it.
@@ -31,7 +35,7 @@ run: $(STAMP)
 
 ## make test: lint, Django checks, migrations and OpenAPI up to date, the whole suite
 test: export ZHIFA_DEBUG = 1
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/ruff check src
 	$(BIN)/ruff format --check src
 	DJANGO_SETTINGS_MODULE=zhifa.conf.settings_test $(ZHIFA) check
