@@ -1,26 +1,22 @@
 """Test kit for cases: a team of an agency and a driver that takes a case to
 any stage through the real services.
 
-Apps whose rules add conditions to a stage (audio-video records, instruments)
-register what satisfies them with ``@step(stage)`` in their own
-``testing.py``; ``advance_to`` imports those modules, so a case driven here
-passes every rule the product enforces.
+``advance_to`` is ``zhifa.cases.driver.advance_to`` with sample records; apps
+register what satisfies their own rules with ``@step`` (see the driver).
 """
 
 from __future__ import annotations
 
-import importlib
 import io
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils import timezone
 
 from zhifa.accounts.models import Agency, Officer, Role
-from zhifa.cases import services
-from zhifa.cases.models import Case, Procedure, Signature, Source, Stage
-from zhifa.cases.rules import STAGE_ORDER
+from zhifa.cases import driver, services
+from zhifa.cases.driver import step  # noqa: F401 — re-exported for the apps' kits
+from zhifa.cases.models import Case, Procedure, Signature, Source
 from zhifa.cases.services import SignatureInput
 from zhifa.catalogues.models import ActionKind, Matter
 from zhifa.catalogues.services import matter_create
@@ -32,7 +28,6 @@ PNG = bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082"
 )
 PARTY = {"kind": "legal", "name": "示范县好味食品有限公司", "credit_code": "91110000600037341L"}
-KIT_APPS = ("media", "instruments", "casefiles")
 
 
 @dataclass
@@ -146,80 +141,5 @@ def open_case(t: Team, *, procedure=Procedure.ORDINARY, source=Source.EX_OFFICIO
     )
 
 
-_STEPS: dict[str, list] = defaultdict(list)
-
-
-def step(stage: str):
-    """Register ``fn(team, case)`` that satisfies an app's rules for entering ``stage``."""
-
-    def register(fn):
-        if fn not in _STEPS[stage]:
-            _STEPS[stage].append(fn)
-        return fn
-
-    return register
-
-
-def _load_kits() -> None:
-    for app in KIT_APPS:
-        try:
-            importlib.import_module(f"zhifa.{app}.testing")
-        except ModuleNotFoundError as e:
-            if e.name != f"zhifa.{app}.testing":
-                raise
-
-
-CORE_STEPS = {
-    Procedure.ORDINARY: {
-        Stage.INVESTIGATION: [],
-        Stage.DECISION: [
-            "rights_notification",
-            "interview",
-            "onsite_inspection",
-            "investigation_report",
-        ],
-        Stage.EXECUTION: [
-            "handling_opinion",
-            "prior_notice",
-            "statements",
-            "leader_signoff",
-            "decision",
-        ],
-        Stage.CLOSED: ["delivery_direct", "voluntary_performance", "closing_approval"],
-    },
-    Procedure.SIMPLE: {
-        Stage.INVESTIGATION: [],
-        Stage.DECISION: ["rights_notification"],
-        Stage.EXECUTION: ["onspot_decision"],
-        Stage.CLOSED: ["delivery_direct", "voluntary_performance"],
-    },
-}
-CORE_STEPS[Procedure.FAST] = {
-    **CORE_STEPS[Procedure.ORDINARY],
-    Stage.DECISION: ["rights_notification", "interview"],
-}
-START_KINDS = {
-    Source.APPLICATION: ["application_registration", "application_acceptance"],
-    Source.EX_OFFICIO: ["filing_approval"],
-    Source.COMPLAINT: ["complaint", "filing_approval"],
-    Source.INSPECTION: ["inspection_start", "filing_approval"],
-    Source.TRANSFER: ["transfer", "filing_approval"],
-}
-
-
 def advance_to(t: Team, case: Case, stage: str) -> Case:
-    """Drive ``case`` through the services until it is in ``stage``."""
-    _load_kits()
-    while Stage.order(case.stage) < Stage.order(stage):
-        target = STAGE_ORDER[STAGE_ORDER.index(case.stage) + 1]
-        kinds = list(CORE_STEPS[case.procedure][target])
-        if target == Stage.INVESTIGATION and case.procedure != Procedure.SIMPLE:
-            kinds = START_KINDS[case.source] + kinds
-            if case.procedure == Procedure.FAST:
-                kinds.append("party_consent")
-        for kind in kinds:
-            add(t, case, kind)
-        for fn in _STEPS[target]:
-            fn(t, case)
-        case = services.case_advance(actor=t.lead, case=case, to_stage=target)
-    return case
+    return driver.advance_to(t, case, stage, add=add)
