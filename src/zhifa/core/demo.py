@@ -40,6 +40,7 @@ class DemoReport:
     officers: int = 0
     credentials: dict[str, int] = field(default_factory=dict)
     matters: int = 0
+    cases: int = 0
 
 
 class _Names:
@@ -89,6 +90,7 @@ class DemoBuilder:
                 agency = self._agency(county, spec, index)
                 if spec.get("entrusted"):
                     self._entrusted(county, agency, spec["entrusted"], index)
+            self._cases()
         # Sign the demo ledger once, so `zhifa ledger verify` has a checkpoint to check.
         ledger_services.checkpoint_issue()
         counts = Credential.objects.values_list("status", "valid_until")
@@ -98,6 +100,13 @@ class DemoBuilder:
         self.report.agencies = Agency.objects.count()
         self.report.officers = Officer.objects.count()
         return self.report
+
+    def _cases(self) -> None:
+        from zhifa.cases.demo import DemoCases
+
+        builder = DemoCases(self.rng)
+        for agency in Agency.objects.exclude(kind=Agency.Kind.SUPERVISORY).order_by("pk"):
+            self.report.cases += len(builder.build(agency))
 
     def _calendar(self) -> None:
         catalogues.calendar_seed(actor=self.admin)

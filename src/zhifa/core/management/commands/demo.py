@@ -50,7 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成：执法主体 {report.agencies} 个，人员 {report.officers} 人，"
-                f"执法证件（{credentials}），执法事项 {report.matters} 项。"
+                f"执法证件（{credentials}），执法事项 {report.matters} 项，执法案件 {report.cases} 件。"
             )
         )
         self._print_logins()
