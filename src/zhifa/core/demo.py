@@ -70,7 +70,10 @@ def database_empty() -> bool:
 
 
 class DemoBuilder:
-    def __init__(self, *, scale: int = 1, seed: int = 2026, today: date | None = None) -> None:
+    def __init__(
+        self, *, scale: int = 1, seed: int = 2026, today: date | None = None, cases: bool = True
+    ) -> None:
+        self.cases = cases
         self.scale = scale
         self.rng = random.Random(seed)
         self.names = _Names(self.rng)
@@ -90,7 +93,8 @@ class DemoBuilder:
                 agency = self._agency(county, spec, index)
                 if spec.get("entrusted"):
                     self._entrusted(county, agency, spec["entrusted"], index)
-            self._cases()
+            if self.cases:
+                self._cases()
         # Sign the demo ledger once, so `zhifa ledger verify` has a checkpoint to check.
         ledger_services.checkpoint_issue()
         counts = Credential.objects.values_list("status", "valid_until")
@@ -333,5 +337,5 @@ class DemoBuilder:
             self._credential(officer, "文化市场", index + 10)
 
 
-def demo_build(*, scale: int = 1, seed: int = 2026) -> DemoReport:
-    return DemoBuilder(scale=scale, seed=seed).build()
+def demo_build(*, scale: int = 1, seed: int = 2026, cases: bool = True) -> DemoReport:
+    return DemoBuilder(scale=scale, seed=seed, cases=cases).build()

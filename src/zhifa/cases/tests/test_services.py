@@ -16,6 +16,15 @@ from zhifa.cases.testing import PARTY, add, advance_to, open_case, signature_ima
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.ledger.models import LedgerEntry
 
+pytestmark = [
+    pytest.mark.req("REC-01"),
+    pytest.mark.req("REC-02"),
+    pytest.mark.req("REC-03"),
+    pytest.mark.req("REC-06"),
+    pytest.mark.req("REC-08"),
+    pytest.mark.req("REC-09"),
+]
+
 
 def _entries(action):
     return LedgerEntry.objects.filter(action=action).count()

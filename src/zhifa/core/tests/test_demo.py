@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.accounts.models import Agency, Credential, Officer
+from zhifa.cases.models import Case, Procedure, Stage
 from zhifa.catalogues.models import Matter
 from zhifa.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from zhifa.ledger.models import LedgerEntry
@@ -24,8 +25,18 @@ HOME_TITLES = {
 
 @pytest.fixture
 def demo(capsys):
-    call_command("demo")
+    call_command("demo", "--no-cases")
     return capsys.readouterr().out
+
+
+def test_demo_has_cases_in_every_stage_and_procedure():
+    call_command("demo")
+    agencies = Agency.objects.filter(kind=Agency.Kind.ENFORCEMENT)
+    for agency in agencies:
+        cases = Case.objects.filter(agency=agency)
+        assert {c.procedure for c in cases} == set(Procedure.values), agency
+        assert {c.stage for c in cases} >= set(Stage.values) - {Stage.ARCHIVED}, agency
+    assert ledger_verify().ok
 
 
 def test_demo_county_has_the_agencies_people_and_matters(demo):
@@ -57,7 +68,7 @@ def test_demo_county_has_the_agencies_people_and_matters(demo):
 
 def test_demo_is_idempotent_and_reset_starts_over(demo, capsys):
     entries = LedgerEntry.objects.count()
-    call_command("demo")
+    call_command("demo", "--no-cases")
     assert "已存在" in capsys.readouterr().out
     assert LedgerEntry.objects.count() == entries
     call_command("demo", "--if-empty")
@@ -76,8 +87,8 @@ def test_each_demo_login_shows_its_home_in_chinese(demo, client, username, title
 
 @pytest.mark.django_db(transaction=True)
 def test_reset_rebuilds_from_an_empty_database(capsys):
-    call_command("demo")
-    call_command("demo", "--reset", "--noinput", "--scale", "2")
+    call_command("demo", "--no-cases")
+    call_command("demo", "--reset", "--noinput", "--scale", "2", "--no-cases")
     assert Officer.objects.count() >= 300
     assert Agency.objects.filter(name="示范县司法局").count() == 1
     assert ledger_verify().ok

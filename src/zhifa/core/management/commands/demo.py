@@ -22,8 +22,11 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="仅当数据库为空时建立（make run 使用）"
         )
         parser.add_argument("--noinput", action="store_true", help="--reset 时不再确认")
+        parser.add_argument(
+            "--no-cases", action="store_true", help="只建机关、人员和清单，不建执法案件（较快）"
+        )
 
-    def handle(self, *args, scale, seed, reset, if_empty, noinput, **options):
+    def handle(self, *args, scale, seed, reset, if_empty, noinput, no_cases, **options):
         if scale < 1:
             raise CommandError("--scale 必须是正整数。")
         if reset:
@@ -44,13 +47,14 @@ class Command(BaseCommand):
                 "数据库中已有其他数据，演示数据只能建立在空数据库上（或使用 --reset）。"
             )
         self.stdout.write("正在建立示范县演示数据……")
-        report = demo.demo_build(scale=scale, seed=seed)
+        report = demo.demo_build(scale=scale, seed=seed, cases=not no_cases)
         labels = {"valid": "有效", "expired": "过期", "suspended": "暂扣", "revoked": "注销"}
         credentials = "，".join(f"{labels[k]} {v}" for k, v in sorted(report.credentials.items()))
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成：执法主体 {report.agencies} 个，人员 {report.officers} 人，"
-                f"执法证件（{credentials}），执法事项 {report.matters} 项，执法案件 {report.cases} 件。"
+                f"执法证件（{credentials}），执法事项 {report.matters} 项，"
+                f"执法案件 {report.cases} 件。"
             )
         )
         self._print_logins()
