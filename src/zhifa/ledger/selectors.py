@@ -403,9 +403,21 @@ class AuditResult:
 AuditProgress = Callable[[str, int, int], None]
 
 
+_ROW_AUDITS: list[Callable[[], list[Finding]]] = []
+
+
+def row_audit(fn: Callable[[], list[Finding]]) -> Callable[[], list[Finding]]:
+    """Register a check of an app's rows against the ledger entries that recorded
+    them (for example: each case record's digest). ``ledger_audit`` runs them."""
+    if fn not in _ROW_AUDITS:
+        _ROW_AUDITS.append(fn)
+    return fn
+
+
 def ledger_audit(*, progress: AuditProgress | None = None) -> AuditResult:
     """The whole check behind ``zhifa verify`` and the supervisor's page: the hash
-    chain, every signed checkpoint and every stored evidence file."""
+    chain, every signed checkpoint, every stored evidence file, and the rows
+    that apps check against their ledger entries (``row_audit``)."""
     from zhifa.ledger.models import LedgerCheckpoint, StoredFile
 
     def report(phase: str, total: int) -> Callable[[int], None] | None:
@@ -437,6 +449,8 @@ def ledger_audit(*, progress: AuditProgress | None = None) -> AuditResult:
     if progress is not None:
         progress("files", 0, files)
     findings += stored_files_audit(progress=report("files", files))
+    for audit in _ROW_AUDITS:
+        findings += audit()
     return AuditResult(
         started_at=started_at,
         finished_at=timezone.now(),
