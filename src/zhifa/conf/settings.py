@@ -263,6 +263,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a ``status`` or ``kind``; each enum gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "zhifa.accounts.models.Credential.Status",
+        "DeviceKindEnum": "zhifa.equipment.models.Device.Kind",
+        "DeviceStatusEnum": "zhifa.equipment.models.Device.Status",
+        "RoomKindEnum": "zhifa.equipment.models.Room.Kind",
+    },
 }
 
 LOGGING = {
@@ -283,6 +290,8 @@ ZHIFA_EMERGENCY_APPROVAL_HOURS = env.int("ZHIFA_EMERGENCY_APPROVAL_HOURS", 24)
 ZHIFA_ARCHIVE_DAYS = env.int("ZHIFA_ARCHIVE_DAYS", 20)
 # Working days after capture within which audio-video records are stored (REC-05).
 ZHIFA_AV_UPLOAD_WORKDAYS = env.int("ZHIFA_AV_UPLOAD_WORKDAYS", 2)
+# One recorder or handheld terminal per this many officers (REC-15, 001 main (二)3).
+ZHIFA_EQUIPMENT_OFFICERS_PER_DEVICE = env.int("ZHIFA_EQUIPMENT_OFFICERS_PER_DEVICE", 3)
 # Records dated later than now by more than this are refused as in the future
 # (the clocks of recorders and terminals drift a little).
 ZHIFA_CLOCK_TOLERANCE_MINUTES = env.int("ZHIFA_CLOCK_TOLERANCE_MINUTES", 10)

@@ -35,6 +35,9 @@ class APIRootView(APIView):
         "officers": "officer",
         "credentials": "credential",
         "matters": "matter",
+        "devices": "device",
+        "rooms": "room",
+        "equipment-ratios": "equipment-ratio",
     }
 
     @extend_schema(exclude=True)

@@ -235,6 +235,7 @@ class DemoBuilder:
             complaint_phone=f"0999-81{index:02d}315",
         )
         self._staff(agency, spec, index, demo=index == 1)
+        self._equipment(agency)
         units = {u.name: u for u in agency.units.all()}
         for code, name, kind, basis, days in spec["matters"]:
             catalogues.matter_create(
@@ -249,6 +250,14 @@ class DemoBuilder:
             )
             self.report.matters += 1
         return agency
+
+    def _equipment(self, agency: Agency) -> None:
+        from zhifa.equipment.demo import equipment_demo
+
+        officers = list(
+            agency.officers.filter(is_active=True, role_grants__role=Role.OFFICER).order_by("pk")
+        )
+        equipment_demo(agency, officers, self.admin)
 
     def _staff(self, agency: Agency, spec: dict, index: int, *, demo: bool) -> None:
         categories = agency.get_domain_display()
