@@ -106,6 +106,29 @@ def _unit_section(actor) -> Section:
     return section
 
 
+def _cases_section(actor) -> Section:
+    """The cases the actor may read (REC-01): those in hand, and the late ones."""
+    from zhifa.cases.selectors import case_list, open_stages, overdue_filter
+
+    cases = case_list(actor=actor)
+    url = reverse("cases:case-list")
+    emergency = cases.filter(overdue_filter("emergency")).count()
+    archive = cases.filter(overdue_filter("archive")).count()
+    return Section(
+        "案件",
+        items=[
+            Item("在办案件", cases.filter(stage__in=open_stages()).count(), url),
+            Item(
+                "紧急先行启动逾期未补办批准",
+                emergency,
+                f"{url}?overdue=emergency",
+                _level(emergency, bad=True),
+            ),
+            Item("结案后逾期未归档", archive, f"{url}?overdue=archive", _level(archive, bad=True)),
+        ],
+    )
+
+
 def _ledger_item(actor) -> Item | None:
     """The last full verification of the ledger (REC-11): bad when it found
     something, warn when it never ran or is older than the configured hours."""
@@ -192,6 +215,9 @@ def home_sections(actor) -> list[Section]:
     roles = selectors.roles_of(actor)
     officer = selectors.officer_of(actor)
     sections: list[Section] = []
+    case_roles = {Role.OFFICER, Role.UNIT_HEAD, Role.LEADER, Role.REVIEWER, Role.SUPERVISOR}
+    if officer is not None and roles & case_roles:
+        sections.append(_cases_section(actor))
     if officer is not None and Role.OFFICER in roles:
         sections.append(_officer_section(actor))
     if officer is not None and Role.UNIT_HEAD in roles:

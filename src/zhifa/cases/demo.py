@@ -36,6 +36,7 @@ class DemoTeam:
     leader: object
     reviewer: object
     matter: object
+    sysadmin: object = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -120,8 +121,9 @@ def _content(kind: str, case: Case, t: DemoTeam) -> dict:
 
 
 class DemoCases:
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, sysadmin) -> None:
         self.rng = rng
+        self.sysadmin = sysadmin
         self.clocks: dict[int, _Clock] = {}
 
     def add(self, t: DemoTeam, case: Case, kind: str, **kw):
@@ -193,7 +195,14 @@ class DemoCases:
         matter = agency.matters.filter(action_kind="penalty").first()
         if len(eligible) < 2 or leader is None or matter is None:
             return None
-        return DemoTeam(agency, eligible, leader.user, reviewer.user if reviewer else None, matter)
+        return DemoTeam(
+            agency,
+            eligible,
+            leader.user,
+            reviewer.user if reviewer else None,
+            matter,
+            sysadmin=self.sysadmin,
+        )
 
     def build(self, agency: Agency) -> list[Case]:
         t = self.team(agency)

@@ -329,7 +329,12 @@ class SignatureForm(forms.Form):
         label="签名方式", choices=Signature.Method.choices, widget=forms.RadioSelect
     )
     drawing = forms.CharField(required=False, widget=forms.HiddenInput)
-    scan = forms.FileField(label="纸质签名扫描件", required=False)
+    scan = forms.FileField(
+        label="纸质签名扫描件",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,application/pdf"}),
+        help_text="PNG、JPEG 图片或 PDF",
+    )
     refusal_note = forms.CharField(label="拒签情况", max_length=255, required=False)
     witness_name = forms.CharField(label="见证人", max_length=64, required=False)
     signed_at = forms.DateTimeField(
@@ -344,7 +349,9 @@ class SignatureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fixed_role = role
         if role is not None:
+            # The kind's expected signer: shown, not chosen, and not taken from the post.
             self.fields["role"].initial = role
+            self.fields["role"].required = False
             self.fields["role"].widget = forms.HiddenInput()
         self.fields["officer"].queryset = Officer.objects.filter(
             pk__in=CaseOfficer.objects.filter(case=case, released_at__isnull=True).values(

@@ -8,7 +8,11 @@ administrator runs the system and does not read case files.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from zhifa.accounts.models import Role
 from zhifa.accounts.selectors import officer_of, region_scope, roles_of, supervised_region
@@ -93,3 +97,16 @@ def is_case_reviewer(actor, case: Case) -> bool:
 
 def open_stages() -> list[str]:
     return [Stage.START, Stage.INVESTIGATION, Stage.DECISION, Stage.EXECUTION]
+
+
+def overdue_filter(which: str) -> Q:
+    """Cases overdue for archiving (REC-10) or for the approval of an emergency start
+    (REC-02), as ``rules.emergency_overdue`` decides for one case."""
+    now = timezone.now()
+    archive = Q(stage=Stage.CLOSED, archive_due_on__lt=timezone.localdate())
+    window = timedelta(hours=settings.ZHIFA_EMERGENCY_APPROVAL_HOURS)
+    emergency = Q(is_emergency=True, emergency_started_at__isnull=False) & (
+        Q(emergency_approved_at__isnull=True, emergency_started_at__lt=now - window)
+        | Q(emergency_approved_at__gt=F("emergency_started_at") + window)
+    )
+    return {"archive": archive, "emergency": emergency, "any": archive | emergency}[which]

@@ -35,6 +35,7 @@ class APIRootView(APIView):
         "officers": "officer",
         "credentials": "credential",
         "matters": "matter",
+        "cases": "case",
         "devices": "device",
         "rooms": "room",
         "equipment-ratios": "equipment-ratio",

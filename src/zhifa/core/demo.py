@@ -108,7 +108,7 @@ class DemoBuilder:
     def _cases(self) -> None:
         from zhifa.cases.demo import DemoCases
 
-        builder = DemoCases(self.rng)
+        builder = DemoCases(self.rng, self.admin)
         for agency in Agency.objects.exclude(kind=Agency.Kind.SUPERVISORY).order_by("pk"):
             self.report.cases += len(builder.build(agency))
 

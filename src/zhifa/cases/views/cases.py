@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,29 +57,45 @@ def _posted(request):
 # --- Who may do what (to show only usable buttons; the services decide) -----------------
 
 
+@dataclass(frozen=True)
+class Standing:
+    """How the user stands to a case, read once per page (each check is a query)."""
+
+    handler: bool
+    leader: bool
+    reviewer: bool
+    open: bool
+
+    @classmethod
+    def of(cls, user, case: Case) -> Standing:
+        return cls(
+            handler=selectors.is_handler(user, case),
+            leader=selectors.is_case_leader(user, case),
+            reviewer=selectors.is_case_reviewer(user, case),
+            open=case.stage in selectors.open_stages(),
+        )
+
+    @property
+    def may_handle(self) -> bool:
+        return self.open and self.handler
+
+    @property
+    def may_steer(self) -> bool:
+        """Handling officers and the case's leader adjust officers and move stages."""
+        return self.open and (self.handler or self.leader)
+
+    def may_author(self, kind: str) -> bool:
+        by = KINDS[kind].by
+        return {"leader": self.leader, "reviewer": self.reviewer}.get(by, self.handler)
+
+
 def may_handle(user, case: Case) -> bool:
     return case.stage in selectors.open_stages() and permitted(services.require_handler, user, case)
 
 
-def may_steer(user, case: Case) -> bool:
-    """Handling officers and the case's leader adjust officers and move stages."""
-    return case.stage in selectors.open_stages() and (
-        selectors.is_handler(user, case) or selectors.is_case_leader(user, case)
-    )
-
-
 def require_steer(user, case: Case) -> None:
-    if not may_steer(user, case):
+    if not Standing.of(user, case).may_steer:
         raise PermissionDenied("只有本案承办人员或负责人可以执行此操作。")
-
-
-def may_author(user, case: Case, kind: str) -> bool:
-    spec = KINDS[kind]
-    if spec.by == "leader":
-        return selectors.is_case_leader(user, case)
-    if spec.by == "reviewer":
-        return selectors.is_case_reviewer(user, case)
-    return selectors.is_handler(user, case)
 
 
 def may_open(user) -> bool:
@@ -117,19 +130,6 @@ def case_flags(case: Case) -> list[str]:
     if archive_overdue(case):
         flags.append("归档逾期")
     return flags
-
-
-def overdue_filter(which: str) -> Q:
-    """Cases overdue for archiving (REC-10) or for the approval of an emergency start
-    (REC-02), as ``rules.emergency_overdue`` decides for one case."""
-    now = timezone.now()
-    archive = Q(stage=Stage.CLOSED, archive_due_on__lt=timezone.localdate())
-    window = timedelta(hours=settings.ZHIFA_EMERGENCY_APPROVAL_HOURS)
-    emergency = Q(is_emergency=True, emergency_started_at__isnull=False) & (
-        Q(emergency_approved_at__isnull=True, emergency_started_at__lt=now - window)
-        | Q(emergency_approved_at__gt=F("emergency_started_at") + window)
-    )
-    return {"archive": archive, "emergency": emergency, "any": archive | emergency}[which]
 
 
 # --- My cases --------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def case_list_view(request):
     if chosen["matter"]:
         cases = cases.filter(matter_id=chosen["matter"])
     if chosen["overdue"]:
-        cases = cases.filter(overdue_filter(chosen["overdue"]))
+        cases = cases.filter(selectors.overdue_filter(chosen["overdue"]))
     # The party search joins the parties: one row per case again.
     cases = cases.prefetch_related("parties").distinct()
     listing = CASE_LISTING
@@ -246,6 +246,7 @@ class RecordRow:
     signatures: list[Signature]
     missing: list[str] = field(default_factory=list)
     superseded: bool = False
+    can_correct: bool = False
 
 
 def _field_value(spec_field, value: str) -> str:
@@ -256,7 +257,7 @@ def _field_value(spec_field, value: str) -> str:
     return value
 
 
-def record_row(record: Record) -> RecordRow:
+def record_row(record: Record, standing: Standing) -> RecordRow:
     spec = KINDS.get(record.kind)
     signatures = list(record.signatures.all())
     if spec is None:
@@ -270,7 +271,8 @@ def record_row(record: Record) -> RecordRow:
     signed = {s.role for s in signatures}
     missing = [Signature.Role(r).label for r in spec.signers if r not in signed]
     superseded = getattr(record, "superseded_by", None) is not None
-    return RecordRow(record, fields, signatures, missing, superseded)
+    can_correct = standing.open and not superseded and standing.may_author(record.kind)
+    return RecordRow(record, fields, signatures, missing, superseded, can_correct)
 
 
 def stage_progress(case: Case) -> list[tuple[str, str]]:
@@ -285,19 +287,17 @@ def stage_progress(case: Case) -> list[tuple[str, str]]:
     ]
 
 
-def addable_kinds(user, case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
+def addable_kinds(standing: Standing, case: Case) -> list[tuple[str, list[tuple[str, str]]]]:
     """The record kinds the user may add now, by stage: those of the current stage
     and the earlier ones, of the case's procedure."""
-    if case.stage not in selectors.open_stages():
+    if not standing.open:
         return []
     groups = []
     for stage in rules.STAGE_ORDER[: rules.STAGE_ORDER.index(case.stage) + 1]:
         kinds = [
             (k.code, k.label)
             for k in KIND_LIST
-            if k.stage == stage
-            and case.procedure in k.procedures
-            and may_author(user, case, k.code)
+            if k.stage == stage and case.procedure in k.procedures and standing.may_author(k.code)
         ]
         if kinds:
             groups.append((Stage(stage).label, kinds))
@@ -312,12 +312,16 @@ def case_detail_view(request, pk: int):
         ledger.append(
             actor=request.user, action="case.view", obj=case, payload={"number": case.number}
         )
+    standing = Standing.of(request.user, case)
     entries = timeline(case)
     for entry in entries:
-        entry.row = record_row(entry.obj) if isinstance(entry.obj, Record) else None
+        entry.row = record_row(entry.obj, standing) if isinstance(entry.obj, Record) else None
     target = rules.next_stage(case)
-    assignments = CaseOfficer.objects.filter(case=case).select_related("officer")
-    handle = may_handle(request.user, case)
+    # One snapshot for the needs, the parties and the officers in post.
+    facts = rules.facts(case)
+    released = CaseOfficer.objects.filter(case=case, released_at__isnull=False).select_related(
+        "officer"
+    )
     return render(
         request,
         "cases/case_detail.html",
@@ -326,16 +330,16 @@ def case_detail_view(request, pk: int):
             "case": case,
             "flags": case_flags(case),
             "progress": stage_progress(case),
-            "parties": list(case.parties.all()),
-            "active": [a for a in assignments if a.released_at is None],
-            "released": [a for a in assignments if a.released_at is not None],
+            "parties": facts.parties,
+            "active": facts.assignments,
+            "released": released,
             "next_stage": Stage(target).label if target else "",
-            "needs": rules.needs(case) if target else [],
+            "needs": rules.needs(case, target, loaded=facts) if target else [],
             "entries": entries,
-            "kinds": addable_kinds(request.user, case),
+            "kinds": addable_kinds(standing, case),
             "panels": panels(request, case),
-            "can_handle": handle,
-            "can_steer": may_steer(request.user, case),
+            "can_handle": standing.may_handle,
+            "can_steer": standing.may_steer,
         },
     )
 

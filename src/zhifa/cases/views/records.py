@@ -17,12 +17,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from zhifa.accounts.selectors import officer_of
 from zhifa.cases import services
 from zhifa.cases.forms import RecordForm, SignatureForm
 from zhifa.cases.models import Case, Record, Signature, Stage
 from zhifa.cases.records import KINDS, Kind
 from zhifa.cases.services import SignatureInput
-from zhifa.cases.views.cases import addable_kinds, case_url, get_case, may_author, may_handle
+from zhifa.cases.views.cases import Standing, addable_kinds, case_url, get_case, may_handle
 from zhifa.core.errors import ZhifaError
 from zhifa.ledger.evidence import backend
 from zhifa.ledger.services import file_store
@@ -80,6 +81,7 @@ def _record_page(request, case: Case, spec: Kind, *, supersedes: Record | None =
             case=case,
             role=role,
             prefix=f"sig{i}",
+            initial={"officer": officer_of(request.user)},
         )
         for i, role in enumerate(spec.signers)
     ]
@@ -122,11 +124,11 @@ def _record_page(request, case: Case, spec: Kind, *, supersedes: Record | None =
     )
 
 
-def _kind_for(request, case: Case, code: str) -> Kind:
+def _kind_for(standing: Standing, code: str) -> Kind:
     spec = KINDS.get(code)
     if spec is None:
         raise Http404("没有这种记录类型。")
-    if not may_author(request.user, case, code):
+    if not standing.may_author(code):
         raise PermissionDenied(
             {
                 "leader": f"{spec.label}须由本机关负责人或承办机构负责人作出。",
@@ -139,8 +141,9 @@ def _kind_for(request, case: Case, code: str) -> Kind:
 @login_required
 def record_create_view(request, pk: int):
     case = get_case(request, pk)
-    spec = _kind_for(request, case, request.GET.get("kind", ""))
-    allowed = {code for _, kinds in addable_kinds(request.user, case) for code, _ in kinds}
+    standing = Standing.of(request.user, case)
+    spec = _kind_for(standing, request.GET.get("kind", ""))
+    allowed = {code for _, kinds in addable_kinds(standing, case) for code, _ in kinds}
     if spec.code not in allowed:
         if case.procedure not in spec.procedures:
             reason = f"{case.get_procedure_display()}的案件不使用“{spec.label}”。"
@@ -164,7 +167,7 @@ def _record(case: Case, rid: int) -> Record:
 def record_correct_view(request, pk: int, rid: int):
     case = get_case(request, pk)
     record = _record(case, rid)
-    spec = _kind_for(request, case, record.kind)
+    spec = _kind_for(Standing.of(request.user, case), record.kind)
     if getattr(record, "superseded_by", None) is not None:
         messages.error(request, "该记录已被更正过，请更正最新的记录。")
         return redirect(case_url(case))
