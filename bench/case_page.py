@@ -15,6 +15,7 @@ records, so the ratio shows what 200 records cost.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import timedelta
@@ -44,6 +45,7 @@ def _time_page(client, url: str, n: int) -> tuple[float, int]:
 
 
 def _one_backend(backend: str, quick: bool) -> dict:
+    os.environ["ZHIFA_ALLOWED_HOSTS"] = "testserver"
     _common.setup_django(backend)
     from django.test import Client
     from django.utils import timezone
