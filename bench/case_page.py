@@ -46,6 +46,7 @@ def _time_page(client, url: str, n: int) -> tuple[float, int]:
 
 def _one_backend(backend: str, quick: bool) -> dict:
     os.environ["ZHIFA_ALLOWED_HOSTS"] = "testserver"
+    os.environ["ZHIFA_HTTPS"] = "0"  # the test client speaks plain HTTP
     _common.setup_django(backend)
     from django.test import Client
     from django.utils import timezone
