@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -314,12 +314,17 @@ class SignatureInput:
 
 
 def record_digest(record: Record) -> str:
+    """SHA-256 of the record's canonical JSON; times in UTC, so that the digest
+    is the same before and after the database round trip."""
+    occurred_at = record.occurred_at
+    if timezone.is_aware(occurred_at):
+        occurred_at = occurred_at.astimezone(UTC)
     canonical = json.dumps(
         {
             "case": record.case_id,
             "kind": record.kind,
             "stage": record.stage,
-            "occurred_at": record.occurred_at,
+            "occurred_at": occurred_at,
             "place": record.place,
             "content": record.content,
             "supersedes": record.supersedes_id,

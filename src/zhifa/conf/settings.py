@@ -269,6 +269,10 @@ SPECTACULAR_SETTINGS = {
         "DeviceKindEnum": "zhifa.equipment.models.Device.Kind",
         "DeviceStatusEnum": "zhifa.equipment.models.Device.Status",
         "RoomKindEnum": "zhifa.equipment.models.Room.Kind",
+        "MediaKindEnum": "zhifa.media.models.MediaItem.Kind",
+        "MediaRequirementStageEnum": "zhifa.media.models.REQUIREMENT_STAGES",
+        "StageEnum": "zhifa.cases.models.Stage",
+        "InstrumentKindEnum": "zhifa.instruments.models.Kind",
     },
 }
 
@@ -292,6 +296,8 @@ ZHIFA_ARCHIVE_DAYS = env.int("ZHIFA_ARCHIVE_DAYS", 20)
 ZHIFA_AV_UPLOAD_WORKDAYS = env.int("ZHIFA_AV_UPLOAD_WORKDAYS", 2)
 # One recorder or handheld terminal per this many officers (REC-15, 001 main (二)3).
 ZHIFA_EQUIPMENT_OFFICERS_PER_DEVICE = env.int("ZHIFA_EQUIPMENT_OFFICERS_PER_DEVICE", 3)
+# The largest audio-video file one upload may declare.
+ZHIFA_MEDIA_MAX_UPLOAD_BYTES = env.int("ZHIFA_MEDIA_MAX_UPLOAD_BYTES", 64 * 1024**3)
 # Records dated later than now by more than this are refused as in the future
 # (the clocks of recorders and terminals drift a little).
 ZHIFA_CLOCK_TOLERANCE_MINUTES = env.int("ZHIFA_CLOCK_TOLERANCE_MINUTES", 10)
