@@ -71,9 +71,16 @@ def database_empty() -> bool:
 
 class DemoBuilder:
     def __init__(
-        self, *, scale: int = 1, seed: int = 2026, today: date | None = None, cases: bool = True
+        self,
+        *,
+        scale: int = 1,
+        seed: int = 2026,
+        today: date | None = None,
+        cases: bool = True,
+        progress=None,
     ) -> None:
         self.cases = cases
+        self.progress = progress
         self.scale = scale
         self.rng = random.Random(seed)
         self.names = _Names(self.rng)
@@ -110,7 +117,10 @@ class DemoBuilder:
 
         builder = DemoCases(self.rng, self.admin)
         for agency in Agency.objects.exclude(kind=Agency.Kind.SUPERVISORY).order_by("pk"):
-            self.report.cases += len(builder.build(agency))
+            made = len(builder.build(agency))
+            self.report.cases += made
+            if self.progress and made:
+                self.progress(f"  {agency.name}：执法案件 {made} 件（含文书与音像记录）")
 
     def _calendar(self) -> None:
         catalogues.calendar_seed(actor=self.admin)
@@ -346,5 +356,8 @@ class DemoBuilder:
             self._credential(officer, "文化市场", index + 10)
 
 
-def demo_build(*, scale: int = 1, seed: int = 2026, cases: bool = True) -> DemoReport:
-    return DemoBuilder(scale=scale, seed=seed, cases=cases).build()
+def demo_build(
+    *, scale: int = 1, seed: int = 2026, cases: bool = True, progress=None
+) -> DemoReport:
+    """Build the demo county; ``progress(text)`` is told as each agency's cases are done."""
+    return DemoBuilder(scale=scale, seed=seed, cases=cases, progress=progress).build()

@@ -46,8 +46,14 @@ class Command(BaseCommand):
             raise CommandError(
                 "数据库中已有其他数据，演示数据只能建立在空数据库上（或使用 --reset）。"
             )
-        self.stdout.write("正在建立示范县演示数据……")
-        report = demo.demo_build(scale=scale, seed=seed, cases=not no_cases)
+        self.stdout.write(
+            "正在建立示范县演示数据……"
+            if no_cases
+            else "正在建立示范县演示数据（含执法案件，约需一分钟）……"
+        )
+        report = demo.demo_build(
+            scale=scale, seed=seed, cases=not no_cases, progress=self.stdout.write
+        )
         labels = {"valid": "有效", "expired": "过期", "suspended": "暂扣", "revoked": "注销"}
         credentials = "，".join(f"{labels[k]} {v}" for k, v in sorted(report.credentials.items()))
         self.stdout.write(
