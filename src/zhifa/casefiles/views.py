@@ -19,6 +19,7 @@ from zhifa.casefiles.export import casefile_export
 from zhifa.casefiles.forms import SupplementForm
 from zhifa.casefiles.models import CatalogueEntry
 from zhifa.cases.models import Case, Stage
+from zhifa.cases.services import case_viewed
 from zhifa.core.errors import NotFound
 from zhifa.core.listing import Column, Listing
 from zhifa.core.views import form_page, permitted, require
@@ -54,6 +55,7 @@ def _may_keep(user, case: Case) -> bool:
 @login_required
 def casefile_detail_view(request, pk: int):
     case, case_file = _case_and_file(request, pk)
+    case_viewed(actor=request.user, case=case, what="casefile")
     may_keep = _may_keep(request.user, case)
     return render(
         request,

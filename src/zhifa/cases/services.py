@@ -597,3 +597,24 @@ def case_mark_archived(*, actor, case: Case, note: str = "") -> Case:
     case.archived_at = _now()
     _stage_set(actor=actor, case=case, to_stage=Stage.ARCHIVED, note=note)
     return case
+
+
+# --- Reading (调阅监督, REC-12) ------------------------------------------------------
+
+
+def case_viewed(*, actor, case: Case, what: str) -> None:
+    """Record that ``actor`` looked at ``case`` or at part of it (``what``: the
+    page or object shown, such as ``"records"`` or ``"instrument:12"``).
+
+    The caller has read the case through ``selectors.case_get`` (or a selector
+    built on it), which decides who may see it; this only puts the look on record.
+    """
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise Forbidden("请先登录。", code="not_authenticated")
+    with transaction.atomic():
+        ledger.append(
+            actor=actor,
+            action="case.view",
+            obj=case,
+            payload={"number": case.number, "what": what},
+        )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from zhifa.cases.models import Record
 from zhifa.cases.selectors import case_get
+from zhifa.cases.services import case_viewed
 from zhifa.core.errors import NotFound, ZhifaError
 from zhifa.core.listing import Column, Listing
 from zhifa.core.views import form_page
@@ -59,6 +60,7 @@ def _case_url(case) -> str:
 @login_required
 def case_instruments_view(request, case_pk: int):
     case = _found(case_get, actor=request.user, pk=case_pk)
+    case_viewed(actor=request.user, case=case, what="instruments")
     return render(
         request,
         "instruments/case.html",
@@ -137,6 +139,8 @@ def issue_view(request, case_pk: int, kind: str):
 def detail_view(request, pk: int):
     instrument = _found(selectors.instrument_get, actor=request.user, pk=pk)
     case = instrument.case
+    # The page shows the instrument; opening its PDF or DOCX is logged again.
+    case_viewed(actor=request.user, case=case, what=f"instrument:{instrument.pk}")
     superseded_by = getattr(instrument, "superseded_by", None)
     can_correct = (
         superseded_by is None

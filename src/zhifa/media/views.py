@@ -22,7 +22,7 @@ from zhifa.accounts.selectors import agency_list, officer_of
 from zhifa.accounts.services import require_agency_admin
 from zhifa.cases.models import Case, Stage
 from zhifa.cases.selectors import case_get
-from zhifa.cases.services import require_handler
+from zhifa.cases.services import case_viewed, require_handler
 from zhifa.core.errors import NotFound, ZhifaError
 from zhifa.core.excel import workbook_response
 from zhifa.core.listing import Column, Listing
@@ -303,6 +303,7 @@ MEDIA_LISTING = Listing(
 @login_required
 def case_media_view(request, case_pk: int):
     case = _case(request, case_pk)
+    case_viewed(actor=request.user, case=case, what="media")
     listing = dataclasses.replace(
         MEDIA_LISTING,
         title=f"音像记录 · {case.number} {case.title}",
@@ -369,6 +370,8 @@ def _item(request, pk: int) -> MediaItem:
 @login_required
 def detail_view(request, pk: int):
     item = decorate(_item(request, pk))
+    # The page shows what the item records; playing the file is logged again (file_view).
+    case_viewed(actor=request.user, case=item.case, what=f"media:{item.pk}")
     return render(
         request,
         "media/detail.html",

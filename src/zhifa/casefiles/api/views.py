@@ -26,6 +26,7 @@ from zhifa.casefiles.api.serializers import (
 from zhifa.casefiles.export import casefile_export
 from zhifa.casefiles.views import _attachment
 from zhifa.cases.selectors import case_get
+from zhifa.cases.services import case_viewed
 from zhifa.core.api import created
 from zhifa.core.errors import NotFound
 from zhifa.ledger import evidence
@@ -62,7 +63,9 @@ class CaseFileViewSet(viewsets.GenericViewSet):
         )
 
     def retrieve(self, request, pk=None):
-        return self._out(selectors.casefile_get(actor=request.user, case_pk=pk))
+        case_file = selectors.casefile_get(actor=request.user, case_pk=pk)
+        case_viewed(actor=request.user, case=case_file.case, what="casefile")
+        return self._out(case_file)
 
     @extend_schema(
         summary="装订案卷",

@@ -244,6 +244,16 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             .order_by("occurred_at", "pk")
         )
 
+    def list(self, request, case_pk=None):
+        # Every look at a case's records is on record (调阅监督, REC-12).
+        services.case_viewed(actor=request.user, case=self.get_case(), what="records")
+        return super().list(request, case_pk=case_pk)
+
+    def retrieve(self, request, case_pk=None, pk=None):
+        record = self.get_object()
+        services.case_viewed(actor=request.user, case=self.get_case(), what=f"record:{record.pk}")
+        return Response(self.get_serializer(record).data)
+
     def get_serializer_class(self):
         return {
             "create": RecordCreateSerializer,

@@ -171,6 +171,9 @@ def record_correct_view(request, pk: int, rid: int):
     if getattr(record, "superseded_by", None) is not None:
         messages.error(request, "该记录已被更正过，请更正最新的记录。")
         return redirect(case_url(case))
+    if request.method == "GET":
+        # The form opens filled with the record's content: a look at it (REC-12).
+        services.case_viewed(actor=request.user, case=case, what=f"record:{record.pk}")
     return _record_page(request, case, spec, supersedes=record)
 
 
@@ -229,6 +232,7 @@ def signature_image_view(request, pk: int, sid: int):
         stream = backend(stored.backend).open(stored.storage_key)
     except FileNotFoundError:
         raise Http404("签名文件不在存证库中。") from None
+    services.case_viewed(actor=request.user, case=case, what=f"signature:{signature.pk}")
     return FileResponse(
         stream,
         content_type=stored.content_type or "application/octet-stream",

@@ -12,7 +12,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from zhifa.cases.services import case_viewed
 from zhifa.core.api import created
 from zhifa.instruments import services
 from zhifa.instruments.api.serializers import InstrumentIssueSerializer, InstrumentSerializer
@@ -49,6 +51,11 @@ class InstrumentViewSet(
         if case:
             instruments = instruments.filter(case_id=case if case.isdigit() else -1)
         return instruments
+
+    def retrieve(self, request, pk=None):
+        instrument = self.get_object()
+        case_viewed(actor=request.user, case=instrument.case, what=f"instrument:{instrument.pk}")
+        return Response(self.get_serializer(instrument).data)
 
     def get_serializer_class(self):
         return InstrumentIssueSerializer if self.action == "create" else InstrumentSerializer

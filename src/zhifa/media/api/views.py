@@ -25,6 +25,7 @@ from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 
 from zhifa.accounts.selectors import officer_of
+from zhifa.cases.services import case_viewed
 from zhifa.core.api import created
 from zhifa.core.errors import InvalidInput
 from zhifa.media import selectors, services
@@ -135,6 +136,11 @@ class MediaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = MediaItemSerializer
     search_fields = ["place", "author", "device", "proves", "filename"]
     ordering_fields = ["captured_at", "uploaded_at", "kind"]
+
+    def retrieve(self, request, pk=None):
+        item = self.get_object()
+        case_viewed(actor=request.user, case=item.case, what=f"media:{item.pk}")
+        return Response(self.get_serializer(item).data)
 
     def get_queryset(self):
         items = selectors.media_list(actor=self.request.user)
