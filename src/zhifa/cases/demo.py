@@ -204,7 +204,8 @@ class DemoCases:
             sysadmin=self.sysadmin,
         )
 
-    def build(self, agency: Agency) -> list[Case]:
+    def build(self, agency: Agency, *, archived: bool = False) -> list[Case]:
+        """The agency's demo cases; with ``archived``, one more bound and archived."""
         t = self.team(agency)
         if t is None:
             return []
@@ -243,4 +244,26 @@ class DemoCases:
             )
             case = driver.advance_to(t, case, stage, add=self.add)
             cases.append(case)
+        if archived:
+            cases.append(self._archived(t, plan_days=45))
         return cases
+
+    def _archived(self, t: DemoTeam, *, plan_days: int) -> Case:
+        from zhifa.casefiles.services import casefile_archive, casefile_assemble
+
+        name, code, rep = COMPANIES[0]
+        case = services.case_open(
+            actor=t.lead,
+            matter=t.matter,
+            title=f"{name}涉嫌{t.matter.name.removeprefix('对').split('的行政')[0]}案（已归档）",
+            procedure=Procedure.ORDINARY,
+            source=Source.COMPLAINT,
+            started_on=timezone.localdate() - timedelta(days=plan_days),
+            officers=t.officers[:2],
+            parties=[{"kind": "legal", "name": name, "credit_code": code, "representative": rep}],
+        )
+        case = driver.advance_to(t, case, Stage.CLOSED, add=self.add)
+        casefile_assemble(actor=t.lead, case=case)
+        casefile_archive(actor=t.lead, case=case)
+        case.refresh_from_db()
+        return case

@@ -116,8 +116,10 @@ class DemoBuilder:
         from zhifa.cases.demo import DemoCases
 
         builder = DemoCases(self.rng, self.admin)
-        for agency in Agency.objects.exclude(kind=Agency.Kind.SUPERVISORY).order_by("pk"):
-            made = len(builder.build(agency))
+        agencies = Agency.objects.exclude(kind=Agency.Kind.SUPERVISORY).order_by("pk")
+        for index, agency in enumerate(agencies):
+            # The demo logins' agency also gets an archived case with its bound file.
+            made = len(builder.build(agency, archived=index == 0))
             self.report.cases += made
             if self.progress and made:
                 self.progress(f"  {agency.name}：执法案件 {made} 件（含文书与音像记录）")

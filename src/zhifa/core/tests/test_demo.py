@@ -36,6 +36,7 @@ def test_demo_has_cases_in_every_stage_and_procedure():
         cases = Case.objects.filter(agency=agency)
         assert {c.procedure for c in cases} == set(Procedure.values), agency
         assert {c.stage for c in cases} >= set(Stage.values) - {Stage.ARCHIVED}, agency
+    assert Case.objects.filter(stage=Stage.ARCHIVED, agency__name="示范县市场监督管理局").exists()
     assert ledger_verify().ok
 
 
