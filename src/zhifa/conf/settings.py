@@ -213,6 +213,13 @@ ZHIFA_LEDGER_SIGNER_KEY = env.str("ZHIFA_LEDGER_SIGNER_KEY", "")
 ZHIFA_LEDGER_KEY_FILE = env.str("ZHIFA_LEDGER_KEY_FILE", str(DATA_DIR / "keys" / "ledger.skey"))
 # Verifier keys of earlier signers, so checkpoints signed before a key rotation still verify.
 ZHIFA_LEDGER_TRUSTED_KEYS = env.list("ZHIFA_LEDGER_TRUSTED_KEYS", [])
+# SM2 co-signature of every checkpoint (国密, INF-05): ``auto`` signs where the
+# installed OpenSSL has SM2, ``on`` requires it, ``off`` never.
+ZHIFA_LEDGER_SM2 = env.str("ZHIFA_LEDGER_SM2", "auto")
+if ZHIFA_LEDGER_SM2 not in ("auto", "on", "off"):
+    raise ImproperlyConfigured(
+        f"ZHIFA_LEDGER_SM2 只能是 auto、on 或 off，实际为 {ZHIFA_LEDGER_SM2!r}。"
+    )
 # The copy of every checkpoint outside the database: keep it on other storage.
 ZHIFA_CHECKPOINT_DIR = env.str("ZHIFA_CHECKPOINT_DIR", str(DATA_DIR / "checkpoints"))
 ZHIFA_CHECKPOINT_INTERVAL_SECONDS = env.int("ZHIFA_CHECKPOINT_INTERVAL_SECONDS", 60)

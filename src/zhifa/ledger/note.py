@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 ALG_ED25519 = 0x01
+ALG_SM2 = 0xFF  # unregistered in signed-note; Zhifa's SM2 co-signature (see ledger.sm2)
 _EM_DASH = "\u2014"
 
 
@@ -57,7 +58,7 @@ class Verifier:
     public_key: Ed25519PublicKey
 
     @classmethod
-    def from_key(cls, vkey: str) -> Verifier:
+    def from_key(cls, vkey: str) -> Verifier:  # or an SM2Verifier, which verifies alike
         """Parse a verifier key ``name+hash+base64(alg ‖ public key)``."""
         try:
             name, hash_hex, material = vkey.split("+", 2)
@@ -66,8 +67,14 @@ class Verifier:
         except ValueError:
             raise NoteError("malformed verifier key") from None
         _check_name(name)
+        if raw[:1] == bytes([ALG_SM2]) and len(expected) == 4:
+            from zhifa.ledger.sm2 import SM2Verifier
+
+            if key_id(name, ALG_SM2, raw[1:]) != expected:
+                raise NoteError("verifier key hash does not match its key")
+            return SM2Verifier(name, expected, raw[1:])
         if len(raw) != 33 or raw[0] != ALG_ED25519 or len(expected) != 4:
-            raise NoteError("only Ed25519 verifier keys are supported")
+            raise NoteError("only Ed25519 and SM2 verifier keys are supported")
         if key_id(name, ALG_ED25519, raw[1:]) != expected:
             raise NoteError("verifier key hash does not match its key")
         return cls(name, expected, Ed25519PublicKey.from_public_bytes(raw[1:]))

@@ -175,7 +175,7 @@ def checkpoint_issue() -> LedgerCheckpoint | None:
     takes no actor and appends no entry: an entry would change the tree it signs.
     """
     from zhifa.ledger import checkpoint_store, tree
-    from zhifa.ledger.signing import ledger_signer
+    from zhifa.ledger.signing import ledger_signers
 
     # Computed outside any transaction and without the appenders' lock: entries
     # are only ever appended, one committed transaction at a time, so the rows
@@ -187,7 +187,8 @@ def checkpoint_issue() -> LedgerCheckpoint | None:
     root = tree.stored_root(size)
     if size == 0:
         return None
-    signer = ledger_signer()
+    signers = ledger_signers()
+    signer = signers[0]
     text = note.Checkpoint(settings.ZHIFA_LEDGER_ORIGIN, size, root).text()
     with transaction.atomic():
         last = LedgerCheckpoint.objects.order_by("-size").first()
@@ -198,7 +199,7 @@ def checkpoint_issue() -> LedgerCheckpoint | None:
                 checkpoint = LedgerCheckpoint.objects.create(
                     size=size,
                     root=root.hex(),
-                    note=note.sign_note(text, signer),
+                    note=note.sign_note(text, *signers),
                     key_name=signer.name,
                     key_id=signer.key_id.hex(),
                     issued_at=timezone.now(),

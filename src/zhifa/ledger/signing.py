@@ -33,6 +33,24 @@ def ledger_signer() -> Signer:
     return signer
 
 
+def sm2_signer():
+    """The SM2 co-signer (INF-05), where enabled and the installed OpenSSL has SM2;
+    its key lives beside the Ed25519 key file."""
+    from zhifa.ledger import sm2
+
+    mode = settings.ZHIFA_LEDGER_SM2
+    if mode == "off" or (mode == "auto" and not sm2.available()):
+        return None
+    path = Path(settings.ZHIFA_LEDGER_KEY_FILE).with_name("ledger-sm2.skey")
+    return sm2.key_file_signer(path, _key_name())
+
+
+def ledger_signers() -> list[Signer]:
+    """Who signs each checkpoint: Ed25519, and SM2 as a co-signature where on."""
+    co = sm2_signer()
+    return [ledger_signer(), *([co] if co else [])]
+
+
 def ledger_verifiers() -> list[Verifier]:
-    keys = [ledger_signer().verifier_key(), *settings.ZHIFA_LEDGER_TRUSTED_KEYS]
+    keys = [s.verifier_key() for s in ledger_signers()] + list(settings.ZHIFA_LEDGER_TRUSTED_KEYS)
     return [Verifier.from_key(key) for key in keys]

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from zhifa.ledger.selectors import ledger_audit
 from zhifa.ledger.services import checkpoint_issue, file_store
-from zhifa.ledger.signing import ledger_signer
+from zhifa.ledger.signing import ledger_signers
 
 
 class Command(BaseCommand):
@@ -26,7 +26,9 @@ class Command(BaseCommand):
         if action == "store":
             self._store(file, username)
         elif action == "public-key":
-            self.stdout.write(ledger_signer().verifier_key())
+            # The Ed25519 key first; the SM2 co-signing key after it, where on.
+            for signer in ledger_signers():
+                self.stdout.write(signer.verifier_key())
         elif action == "checkpoint":
             self._checkpoint(watch=watch, rounds=rounds)
         else:
