@@ -15,14 +15,17 @@ from zhifa.ledger.selectors import Finding, row_audit
 
 
 def _latest_payloads(object_type: str, actions: tuple[str, ...]) -> dict[str, dict]:
+    """The payload of the last entry per object, with ``_by`` added: who made that
+    last legitimate change, when, and the entry's number (shown to the supervisor
+    beside a finding: the responsible actor, REC-12)."""
     latest: dict[str, dict] = {}
     entries = (
         LedgerEntry.objects.filter(object_type=object_type, action__in=actions)
         .order_by("seq")
-        .values_list("object_id", "payload")
+        .values_list("object_id", "payload", "actor_name", "recorded_at", "seq")
     )
-    for object_id, payload in entries.iterator(chunk_size=5000):
-        latest[object_id] = payload
+    for object_id, payload, actor, at, seq in entries.iterator(chunk_size=5000):
+        latest[object_id] = {**payload, "_by": f"{actor}，{at:%Y-%m-%d %H:%M}，台账第 {seq} 条"}
     return latest
 
 
@@ -31,6 +34,11 @@ def records_audit() -> list[Finding]:
     from zhifa.cases.services import record_digest
 
     recorded = _latest_payloads("cases.record", ("record.add", "record.correct"))
+    authors = dict(
+        LedgerEntry.objects.filter(
+            object_type="cases.record", action__in=("record.add", "record.correct")
+        ).values_list("object_id", "actor_id")
+    )
     findings = []
     seen = set()
     rows = Record.objects.select_related("case").order_by("pk")
@@ -50,9 +58,30 @@ def records_audit() -> list[Finding]:
                 Finding(
                     "changed",
                     name,
-                    f"{name}：内容与台账登记时的摘要不符，已被修改。",
+                    f"{name}：内容与台账登记时的摘要不符，已被修改"
+                    f"（最后一次合法变更：{payload['_by']}）。",
                     expected=payload.get("digest", ""),
                     found=digest,
+                )
+            )
+        elif record.digest != digest:
+            findings.append(
+                Finding(
+                    "changed",
+                    name,
+                    f"{name}：所存摘要与台账登记时不符，已被修改。",
+                    expected=digest,
+                    found=record.digest,
+                )
+            )
+        if record.created_by_id != authors.get(key):
+            findings.append(
+                Finding(
+                    "changed",
+                    name,
+                    f"{name}：记录人与台账登记的操作人不符，已被修改。",
+                    expected=str(authors.get(key)),
+                    found=str(record.created_by_id),
                 )
             )
     for key in recorded.keys() - seen:
@@ -80,17 +109,97 @@ def cases_audit() -> list[Finding]:
                 Finding("missing", name, f"{name}：台账中没有立案登记，系绕过系统写入。")
             )
             continue
-        expected = stages.get(key, {}).get("to", "start")
+        last = stages.get(key, {})
+        expected = last.get("to", "start")
         if case.stage != expected:
+            by = f"（最后一次合法变更：{last['_by']}）" if last else ""
             findings.append(
                 Finding(
                     "changed",
                     name,
-                    f"{name}：所处环节与台账不符，已被直接修改。",
+                    f"{name}：所处环节与台账不符，已被直接修改{by}。",
                     expected=expected,
                     found=case.stage,
                 )
             )
     for key in opened - seen:
         findings.append(Finding("missing", f"执法案件 #{key}", f"执法案件 #{key}：已被删除。"))
+    return findings
+
+
+@row_audit
+def stored_file_rows_audit() -> list[Finding]:
+    """Each evidence file's row against the ``file.store`` entry that recorded it:
+    a row removed, added, or with a size, name or digest changed (the file check
+    re-hashes the object against the row, so it cannot see a row and object
+    both gone, or a field it does not hash)."""
+    from zhifa.ledger.evidence import object_key
+    from zhifa.ledger.models import StoredFile
+
+    recorded: dict[str, dict] = {}
+    entries = (
+        LedgerEntry.objects.filter(object_type="ledger.storedfile", action="file.store")
+        .order_by("seq")
+        .values_list("object_id", "payload")
+    )
+    for object_id, payload in entries.iterator(chunk_size=5000):
+        recorded.setdefault(object_id, payload)  # the first: the one that stored it
+    findings = []
+    seen = set()
+    for row in StoredFile.objects.order_by("pk").iterator(chunk_size=2000):
+        key = str(row.pk)
+        seen.add(key)
+        name = f"证据文件 {row.original_name}（{row.storage_key}）"
+        payload = recorded.get(key)
+        if payload is None:
+            findings.append(
+                Finding(
+                    "missing",
+                    row.storage_key,
+                    f"{name}：台账中没有它的存证登记，系绕过系统写入。",
+                    path=row.storage_key,
+                )
+            )
+            continue
+        expected = {
+            "sha256": payload.get("sha256"),
+            "sm3": payload.get("sm3"),
+            "size": payload.get("size"),
+            "chunk_size": payload.get("chunk_size"),
+            "chunks": payload.get("chunks"),
+            "name": payload.get("name"),
+            "storage_key": object_key(payload.get("sha256") or ""),
+        }
+        found = {
+            "sha256": row.sha256,
+            "sm3": row.sm3,
+            "size": row.size,
+            "chunk_size": row.chunk_size,
+            "chunks": len(row.chunk_sha256 or []),
+            "name": row.original_name,
+            "storage_key": row.storage_key,
+        }
+        differ = [field for field in expected if expected[field] != found[field]]
+        if differ:
+            findings.append(
+                Finding(
+                    "changed",
+                    row.storage_key,
+                    f"{name}：{'、'.join(differ)}与台账存证登记不符，记录已被修改。",
+                    expected="; ".join(f"{f}={expected[f]}" for f in differ),
+                    found="; ".join(f"{f}={found[f]}" for f in differ),
+                    path=row.storage_key,
+                )
+            )
+    for key in recorded.keys() - seen:
+        storage_key = object_key(recorded[key].get("sha256") or "")
+        findings.append(
+            Finding(
+                "missing",
+                f"证据文件 #{key}",
+                f"证据文件 #{key}（{storage_key}）：台账中有存证登记，数据库中已被删除。",
+                expected=recorded[key].get("sha256") or "",
+                path=storage_key,
+            )
+        )
     return findings

@@ -33,6 +33,8 @@ def test_changed_record_content_is_named(team):
     findings = ledger_audit().findings
     assert [f.kind for f in findings] == ["changed"]
     assert f"执法记录 #{record.pk}" in findings[0].message and case.number in findings[0].message
+    # The supervisor sees who made the last legitimate change.
+    assert "最后一次合法变更：局长" in findings[0].message
     assert findings[0].expected == record.digest
 
 
