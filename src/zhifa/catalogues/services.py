@@ -19,7 +19,7 @@ from zhifa.accounts.services import require_agency_admin, require_sysadmin
 from zhifa.catalogues.models import ActionKind, Matter, WorkCalendarDay, WorkCalendarYear
 from zhifa.catalogues.workdays import is_plain_workday
 from zhifa.core.errors import Conflict, InvalidInput, NotFound
-from zhifa.core.excel import read_rows
+from zhifa.core.excel import read_rows, upsert_rows
 
 # --- Matters (PUB-02) ---------------------------------------------------------------
 
@@ -305,7 +305,6 @@ def matter_import(*, actor, agency: Agency, data: bytes, filename: str) -> Matte
             details=details,
         )
 
-    created = updated = unchanged = 0
     with transaction.atomic():
         existing = {
             matter.code: matter
@@ -313,18 +312,14 @@ def matter_import(*, actor, agency: Agency, data: bytes, filename: str) -> Matte
                 agency=agency, code__in=first_row_of_code
             )
         }
-        for code, fields in parsed:
-            matter = existing.get(code)
-            if matter is None:
-                matter_create(actor=actor, agency=agency, code=code, **fields)
-                created += 1
-                continue
-            changed = {key: value for key, value in fields.items() if getattr(matter, key) != value}
-            if changed:
-                matter_update(actor=actor, matter=matter, **changed)
-                updated += 1
-            else:
-                unchanged += 1
+        created, updated, unchanged = upsert_rows(
+            parsed,
+            existing,
+            create=lambda code, fields: matter_create(
+                actor=actor, agency=agency, code=code, **fields
+            ),
+            update=lambda matter, changed: matter_update(actor=actor, matter=matter, **changed),
+        )
         result = MatterImportResult(created=created, updated=updated, unchanged=unchanged)
         ledger.append(
             actor=actor,

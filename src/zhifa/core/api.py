@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from zhifa.accounts.selectors import officer_of
 from zhifa.core.errors import ZhifaError
 
 
@@ -24,6 +25,24 @@ def exception_handler(exc, context):
 
 def created(data) -> Response:
     return Response(data, status=status.HTTP_201_CREATED)
+
+
+def validated(view, **kwargs) -> dict:
+    """The request body checked by ``view``'s serializer (``partial=True`` for a
+    PATCH): its validated fields, or a 400 with the field errors."""
+    given = view.get_serializer(data=view.request.data, **kwargs)
+    given.is_valid(raise_exception=True)
+    return dict(given.validated_data)
+
+
+def own_agency(request, given):
+    """The agency named in the request, or the requester's own."""
+    if given is not None:
+        return given
+    officer = officer_of(request.user)
+    if officer is None:
+        raise serializers.ValidationError({"agency": ["请指定执法主体。"]})
+    return officer.agency
 
 
 class APIRootView(APIView):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from io import BytesIO
 from urllib.parse import quote
 
@@ -82,3 +82,30 @@ def read_rows(data: bytes, *, headers: Sequence[str]) -> list[tuple[int, dict[st
         result.append((number, values))
     workbook.close()
     return result
+
+
+def upsert_rows(
+    parsed: Iterable[tuple[str, dict]],
+    existing: Mapping[str, object],
+    *,
+    create: Callable[[str, dict], object],
+    update: Callable[[object, dict], object],
+) -> tuple[int, int, int]:
+    """Write checked import rows ``(key, fields)`` against the ``existing``
+    objects by key: ``create(key, fields)`` when the key is new, and
+    ``update(obj, changed)`` with only the fields whose value differs.
+    Returns the counts ``(created, updated, unchanged)``."""
+    created = updated = unchanged = 0
+    for key, fields in parsed:
+        obj = existing.get(key)
+        if obj is None:
+            create(key, fields)
+            created += 1
+            continue
+        changed = {name: value for name, value in fields.items() if getattr(obj, name) != value}
+        if changed:
+            update(obj, changed)
+            updated += 1
+        else:
+            unchanged += 1
+    return created, updated, unchanged

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from zhifa.accounts.selectors import agency_list
 from zhifa.core.errors import Forbidden, ZhifaError
 
 
@@ -17,6 +18,12 @@ def permitted(check, *args) -> bool:
     except Forbidden:
         return False
     return True
+
+
+def managed_agencies(user, check) -> list:
+    """The agencies visible to ``user`` for which ``check(user, agency)`` passes,
+    by name: those whose lists the user may maintain."""
+    return [a for a in agency_list(actor=user).order_by("name") if permitted(check, user, a)]
 
 
 def require(check, *args) -> None:

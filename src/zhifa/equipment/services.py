@@ -19,7 +19,7 @@ from zhifa import ledger
 from zhifa.accounts.models import Agency, Officer, Role
 from zhifa.accounts.selectors import is_sysadmin, officer_of, roles_of
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
-from zhifa.core.excel import read_rows
+from zhifa.core.excel import read_rows, upsert_rows
 from zhifa.equipment.models import Device, DeviceCheckout, DeviceFault, Room
 
 MANAGER_ROLES = frozenset({Role.AGENCY_ADMIN, Role.UNIT_HEAD, Role.LEADER})
@@ -569,7 +569,6 @@ def device_import(*, actor, agency: Agency, data: bytes, filename: str) -> Devic
             details=details,
         )
 
-    created = updated = unchanged = 0
     with transaction.atomic():
         existing = {
             device.asset_number: device
@@ -577,18 +576,14 @@ def device_import(*, actor, agency: Agency, data: bytes, filename: str) -> Devic
                 agency=agency, asset_number__in=first_row
             )
         }
-        for asset_number, fields in parsed:
-            device = existing.get(asset_number)
-            if device is None:
-                device_create(actor=actor, agency=agency, asset_number=asset_number, **fields)
-                created += 1
-                continue
-            changed = {key: value for key, value in fields.items() if getattr(device, key) != value}
-            if changed:
-                device_update(actor=actor, device=device, **changed)
-                updated += 1
-            else:
-                unchanged += 1
+        created, updated, unchanged = upsert_rows(
+            parsed,
+            existing,
+            create=lambda asset_number, fields: device_create(
+                actor=actor, agency=agency, asset_number=asset_number, **fields
+            ),
+            update=lambda device, changed: device_update(actor=actor, device=device, **changed),
+        )
         ledger.append(
             actor=actor,
             action="device.import",

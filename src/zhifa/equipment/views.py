@@ -17,7 +17,7 @@ from zhifa.accounts.selectors import agency_list, officer_of
 from zhifa.core.errors import ZhifaError
 from zhifa.core.excel import workbook_response
 from zhifa.core.listing import Column, Listing
-from zhifa.core.views import form_page, permitted, require
+from zhifa.core.views import form_page, managed_agencies, permitted, require
 from zhifa.equipment import selectors, services
 from zhifa.equipment.forms import (
     CheckoutForm,
@@ -37,11 +37,7 @@ def _posted(request):
 
 
 def _managed_agencies(user) -> list:
-    return [
-        a
-        for a in agency_list(actor=user).order_by("name")
-        if permitted(services.require_equipment_manager, user, a)
-    ]
+    return managed_agencies(user, services.require_equipment_manager)
 
 
 def _device(request, pk: int) -> Device:

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
 from zhifa.accounts.models import Agency
-from zhifa.accounts.selectors import agency_list, officer_of
+from zhifa.accounts.selectors import officer_of
 from zhifa.accounts.services import require_agency_admin
 from zhifa.cases.models import Case, Stage
 from zhifa.cases.selectors import case_get
@@ -26,7 +26,7 @@ from zhifa.cases.services import case_viewed, require_handler
 from zhifa.core.errors import NotFound, ZhifaError
 from zhifa.core.excel import workbook_response
 from zhifa.core.listing import Column, Listing
-from zhifa.core.views import form_page, permitted
+from zhifa.core.views import form_page, managed_agencies, permitted
 from zhifa.ledger import evidence
 from zhifa.media import selectors, services
 from zhifa.media.forms import MediaUploadForm, RequirementForm, RequirementImportForm
@@ -37,11 +37,7 @@ from zhifa.media.timeline import decorate
 
 
 def _managed_agencies(user) -> list[Agency]:
-    return [
-        a
-        for a in agency_list(actor=user).order_by("name")
-        if permitted(require_agency_admin, user, a)
-    ]
+    return managed_agencies(user, require_agency_admin)
 
 
 REQUIREMENT_LISTING = Listing(

@@ -31,7 +31,7 @@ from zhifa.catalogues.services import (
 from zhifa.core.errors import ZhifaError
 from zhifa.core.excel import workbook_response
 from zhifa.core.listing import Column, Listing
-from zhifa.core.views import form_page, permitted
+from zhifa.core.views import form_page, managed_agencies, permitted
 
 
 def _may_manage(user, agency: Agency) -> bool:
@@ -40,7 +40,7 @@ def _may_manage(user, agency: Agency) -> bool:
 
 def _managed_agencies(user) -> list[Agency]:
     """The agencies whose matters ``user`` may write, in the order of the list."""
-    return [a for a in agency_list(actor=user).order_by("name") if _may_manage(user, a)]
+    return managed_agencies(user, require_agency_admin)
 
 
 # --- List and export -----------------------------------------------------------------

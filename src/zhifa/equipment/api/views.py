@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from zhifa.accounts.selectors import agency_list, officer_of
-from zhifa.core.api import created
+from zhifa.core.api import created, own_agency, validated
 from zhifa.equipment import selectors, services
 from zhifa.equipment.api.serializers import (
     CheckoutRequestSerializer,
@@ -34,16 +34,6 @@ from zhifa.equipment.api.serializers import (
     RoomUpdateSerializer,
 )
 from zhifa.equipment.models import DeviceCheckout, DeviceFault
-
-
-def _own_agency(request, given):
-    """The agency named in the request, or the requester's own."""
-    if given is not None:
-        return given
-    officer = officer_of(request.user)
-    if officer is None:
-        raise serializers.ValidationError({"agency": ["请指定执法主体。"]})
-    return officer.agency
 
 
 @extend_schema_view(
@@ -89,7 +79,7 @@ class DeviceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def create(self, request):
         fields = self._given(DeviceCreateSerializer)
-        agency = _own_agency(request, fields.pop("agency", None))
+        agency = own_agency(request, fields.pop("agency", None))
         device = services.device_create(actor=request.user, agency=agency, **fields)
         return created(self._device_data(device))
 
@@ -201,18 +191,14 @@ class RoomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         }.get(self.action, RoomSerializer)
 
     def create(self, request):
-        given = self.get_serializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        fields = dict(given.validated_data)
-        agency = _own_agency(request, fields.pop("agency", None))
+        fields = validated(self)
+        agency = own_agency(request, fields.pop("agency", None))
         room = services.room_create(actor=request.user, agency=agency, **fields)
         return created(RoomSerializer(room).data)
 
     def partial_update(self, request, pk=None):
         room = self.get_object()
-        given = self.get_serializer(data=request.data, partial=True)
-        given.is_valid(raise_exception=True)
-        room = services.room_update(actor=request.user, room=room, **given.validated_data)
+        room = services.room_update(actor=request.user, room=room, **validated(self, partial=True))
         return Response(RoomSerializer(room).data)
 
 

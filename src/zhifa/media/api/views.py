@@ -24,9 +24,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 
-from zhifa.accounts.selectors import officer_of
 from zhifa.cases.services import case_viewed
-from zhifa.core.api import created
+from zhifa.core.api import created, own_agency, validated
 from zhifa.core.errors import InvalidInput
 from zhifa.media import selectors, services
 from zhifa.media.api.serializers import (
@@ -41,15 +40,6 @@ from zhifa.media.api.serializers import (
     UploadSessionSerializer,
 )
 from zhifa.media.models import UploadSession
-
-
-def _own_agency(request, given):
-    if given is not None:
-        return given
-    officer = officer_of(request.user)
-    if officer is None:
-        raise serializers.ValidationError({"agency": ["请指定执法主体。"]})
-    return officer.agency
 
 
 @extend_schema_view(
@@ -88,19 +78,15 @@ class MediaRequirementViewSet(
         }.get(self.action, MediaRequirementSerializer)
 
     def create(self, request):
-        given = self.get_serializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        fields = dict(given.validated_data)
-        agency = _own_agency(request, fields.pop("agency", None))
+        fields = validated(self)
+        agency = own_agency(request, fields.pop("agency", None))
         requirement = services.requirement_create(actor=request.user, agency=agency, **fields)
         return created(MediaRequirementSerializer(requirement).data)
 
     def partial_update(self, request, pk=None):
         requirement = self.get_object()
-        given = self.get_serializer(data=request.data, partial=True)
-        given.is_valid(raise_exception=True)
         requirement = services.requirement_update(
-            actor=request.user, requirement=requirement, **given.validated_data
+            actor=request.user, requirement=requirement, **validated(self, partial=True)
         )
         return Response(MediaRequirementSerializer(requirement).data)
 
@@ -116,9 +102,7 @@ class MediaRequirementViewSet(
     )
     @action(detail=False, methods=["post"])
     def seed(self, request):
-        given = self.get_serializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        agency = _own_agency(request, given.validated_data.get("agency"))
+        agency = own_agency(request, validated(self).get("agency"))
         rows = services.requirement_seed(actor=request.user, agency=agency)
         return created(MediaRequirementSerializer(rows, many=True).data)
 
