@@ -223,6 +223,11 @@ if ZHIFA_LEDGER_SM2 not in ("auto", "on", "off"):
 # The copy of every checkpoint outside the database: keep it on other storage.
 ZHIFA_CHECKPOINT_DIR = env.str("ZHIFA_CHECKPOINT_DIR", str(DATA_DIR / "checkpoints"))
 ZHIFA_CHECKPOINT_INTERVAL_SECONDS = env.int("ZHIFA_CHECKPOINT_INTERVAL_SECONDS", 60)
+# RFC 3161 time stamps on checkpoints from a trusted TSA (INF-05; off when empty).
+# With the CA file set, zhifa verify requires and checks a token per checkpoint.
+ZHIFA_TSA_URL = env.str("ZHIFA_TSA_URL", "")
+ZHIFA_TSA_CA_FILE = env.str("ZHIFA_TSA_CA_FILE", "")
+ZHIFA_TSA_TIMEOUT_SECONDS = env.int("ZHIFA_TSA_TIMEOUT_SECONDS", 10)
 # The supervisor's and the administrator's home warn when the last full
 # verification (``zhifa verify``) is older than this, or never ran.
 ZHIFA_VERIFY_STALE_HOURS = env.int("ZHIFA_VERIFY_STALE_HOURS", 24)

@@ -39,6 +39,30 @@ def write(size: int, note: str) -> Path:
     return path
 
 
+def token_path_for(size: int) -> Path:
+    return _directory() / f"{size:012d}.tsr"
+
+
+def write_token(size: int, token: bytes) -> Path:
+    """Keep the RFC 3161 token of checkpoint ``size`` beside its copy (once)."""
+    path = token_path_for(size)
+    if path.exists():
+        return path
+    temporary = path.with_suffix(".tsr-tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(token)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(temporary, 0o444)
+    os.replace(temporary, path)
+    return path
+
+
+def read_token(size: int) -> bytes | None:
+    path = token_path_for(size)
+    return path.read_bytes() if path.exists() else None
+
+
 def read(size: int) -> str | None:
     path = path_for(size)
     return path.read_text(encoding="utf-8") if path.exists() else None

@@ -226,7 +226,41 @@ def checkpoint_audit(*, recomputed: RecomputedTree | None = None) -> list[Findin
             # What was signed is in the copy: hold the entries against it too.
             findings += _signed_root_findings(f"{name}（库外副本）", copy, verifiers, leaves)
         findings += _signed_root_findings(name, checkpoint.note, verifiers, leaves, checkpoint)
+        findings += _timestamp_findings(name, checkpoint)
     return findings
+
+
+def _timestamp_findings(name: str, checkpoint) -> list[Finding]:
+    """With ``ZHIFA_TSA_CA_FILE`` set, every checkpoint has a valid RFC 3161 token
+    over its note, stamped no earlier than it was issued (INF-05)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from zhifa.ledger import checkpoint_store, timestamp
+
+    if not settings.ZHIFA_TSA_CA_FILE:
+        return []
+    path = str(checkpoint_store.token_path_for(checkpoint.size))
+    token = checkpoint_store.read_token(checkpoint.size)
+    if token is None:
+        return [Finding("missing", path, f"{name}没有可信时间戳（RFC 3161）", path=path)]
+    try:
+        stamped = timestamp.verify(checkpoint.note.encode(), token)
+    except timestamp.TimestampError as exc:
+        return [Finding("signature_invalid", path, f"{name}的可信时间戳无效：{exc}", path=path)]
+    if stamped < checkpoint.issued_at - timedelta(minutes=5):
+        return [
+            Finding(
+                "changed",
+                path,
+                f"{name}的时间戳早于签发时间",
+                expected=f"{checkpoint.issued_at:%Y-%m-%d %H:%M:%S}",
+                found=f"{stamped:%Y-%m-%d %H:%M:%S}",
+                path=path,
+            )
+        ]
+    return []
 
 
 def _signed_root_findings(name, signed_note, verifiers, leaves, expect=None) -> list[Finding]:

@@ -174,7 +174,7 @@ def checkpoint_issue() -> LedgerCheckpoint | None:
     Issued by the system (``zhifa ledger checkpoint``), not by a person, so it
     takes no actor and appends no entry: an entry would change the tree it signs.
     """
-    from zhifa.ledger import checkpoint_store, tree
+    from zhifa.ledger import checkpoint_store, timestamp, tree
     from zhifa.ledger.signing import ledger_signers
 
     # Computed outside any transaction and without the appenders' lock: entries
@@ -209,6 +209,7 @@ def checkpoint_issue() -> LedgerCheckpoint | None:
     # Written after the commit: a file must never name a checkpoint the
     # database does not hold. A copy lost to a crash here is reported by verify.
     checkpoint_store.write(checkpoint.size, checkpoint.note)
+    timestamp.stamp_checkpoint(checkpoint.size, checkpoint.note)
     return checkpoint
 
 
