@@ -15,6 +15,9 @@ def main() -> None:
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"zhifa：配置错误，无法启动。\n{exc}\n")
         sys.exit(2)
+    # Django command names cannot hold a dash; `zhifa verify-package` is `verify_package`.
+    if len(sys.argv) > 1 and sys.argv[1] == "verify-package":
+        sys.argv[1] = "verify_package"
     execute_from_command_line(sys.argv)
 
 
