@@ -65,7 +65,8 @@ def read_token(size: int) -> bytes | None:
 
 def read(size: int) -> str | None:
     path = path_for(size)
-    return path.read_text(encoding="utf-8") if path.exists() else None
+    # Damaged bytes must be reported by verify, not crash it.
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else None
 
 
 def sizes() -> list[int]:
