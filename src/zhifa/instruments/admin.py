@@ -1,22 +1,15 @@
-"""Read-only admin views: instruments and their configuration change only
-through the services, which write the ledger."""
+"""Read-only admin views of the instrument configuration, which changes only
+through the services. Issued instruments are case content: they are read on
+the workbench, where every opening is logged (REC-12), never here."""
 
 from django.contrib import admin
 
 from zhifa.core.admin import ReadOnlyAdmin as ReadOnly
 from zhifa.instruments.models import (
     DocumentNumberPattern,
-    Instrument,
     InstrumentTemplate,
     OnSpotFormBatch,
 )
-
-
-@admin.register(Instrument)
-class InstrumentAdmin(ReadOnly):
-    list_display = ["title", "number", "case", "pages", "issued_at"]
-    list_filter = ["kind"]
-    search_fields = ["number", "case__number"]
 
 
 @admin.register(InstrumentTemplate)

@@ -1,3 +1,6 @@
+"""Read-only admin of the agencies' 音像记录事项清单. Recordings are case content:
+they are read on the workbench, where every opening is logged (REC-12), never here."""
+
 from django.contrib import admin
 
 from zhifa.core.admin import ReadOnlyAdmin
@@ -9,15 +12,3 @@ class MediaRequirementAdmin(ReadOnlyAdmin):
     list_display = ("agency", "stage", "record_kind", "mode", "action_kind")
     list_filter = ("mode", "stage")
     search_fields = ("place", "content", "record_kind")
-
-
-@admin.register(models.MediaItem)
-class MediaItemAdmin(ReadOnlyAdmin):
-    list_display = ("case", "kind", "captured_at", "author", "is_continuous", "is_late")
-    list_filter = ("kind", "is_late", "is_continuous")
-    search_fields = ("place", "author", "device")
-
-
-@admin.register(models.UploadSession)
-class UploadSessionAdmin(ReadOnlyAdmin):
-    list_display = ("filename", "case", "size", "created_by", "updated_at")

@@ -312,3 +312,18 @@ def test_a_refused_look_is_not_logged_as_a_view(sample, build, county, client_fo
     for name in ("cases:signature-image", "media:detail", "api:case-record-list"):
         assert client.get(reverse(name, kwargs=LOGGED[name](sample))).status_code == 404
     assert LedgerEntry.objects.filter(action__endswith=".view").count() == count
+
+
+def test_the_admin_shows_no_case_content():
+    """The admin is outside the audited accessors, so it registers no model that
+    holds a case's content (REC-12): cases, records, signatures, recordings,
+    instruments and case files are read on the workbench only."""
+    from django.contrib import admin
+
+    content_models = {
+        "cases.case", "cases.party", "cases.caseofficer", "cases.stagechange",
+        "cases.record", "cases.signature", "media.mediaitem", "media.uploadsession",
+        "instruments.instrument", "casefiles.casefile", "casefiles.catalogueentry",
+    }  # fmt: skip
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    assert not registered & content_models
