@@ -9,6 +9,8 @@ administrator's password — no longer matches, and is named here.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from zhifa.cases.models import Case, Record
 from zhifa.ledger.models import LedgerEntry
 from zhifa.ledger.selectors import Finding, row_audit
@@ -25,7 +27,8 @@ def _latest_payloads(object_type: str, actions: tuple[str, ...]) -> dict[str, di
         .values_list("object_id", "payload", "actor_name", "recorded_at", "seq")
     )
     for object_id, payload, actor, at, seq in entries.iterator(chunk_size=5000):
-        latest[object_id] = {**payload, "_by": f"{actor}，{at:%Y-%m-%d %H:%M}，台账第 {seq} 条"}
+        when = timezone.localtime(at)
+        latest[object_id] = {**payload, "_by": f"{actor}，{when:%Y-%m-%d %H:%M}，台账第 {seq} 条"}
     return latest
 
 
