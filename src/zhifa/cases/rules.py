@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from zhifa.accounts.models import Credential
-from zhifa.cases.models import Case, CaseOfficer, Procedure, Record, Source, Stage
+from zhifa.cases.models import Case, CaseOfficer, Procedure, Record, Signature, Source, Stage
 from zhifa.cases.records import DELIVERY_KINDS, EVIDENCE_KINDS, KINDS
 from zhifa.catalogues.models import ActionKind
 
@@ -123,8 +123,6 @@ def _unsigned(f: Facts, stage: str) -> list[str]:
         roles = {s.role for s in record.signatures.all()}
         for role in spec.signers:
             if role not in roles:
-                from zhifa.cases.models import Signature
-
                 missing.append(
                     f"{spec.label}（{record.occurred_at:%m-%d %H:%M}）缺少"
                     f"{Signature.Role(role).label}签名或拒签记录"

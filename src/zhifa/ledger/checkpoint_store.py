@@ -20,11 +20,12 @@ def path_for(size: int) -> Path:
     return _directory() / f"{size:012d}.note"
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    temporary = path.with_suffix(path.suffix + ".tmp")
+    data = content.encode() if isinstance(content, str) else content
+    with open(temporary, "wb") as handle:
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
     os.chmod(temporary, 0o444)
@@ -46,15 +47,8 @@ def token_path_for(size: int) -> Path:
 def write_token(size: int, token: bytes) -> Path:
     """Keep the RFC 3161 token of checkpoint ``size`` beside its copy (once)."""
     path = token_path_for(size)
-    if path.exists():
-        return path
-    temporary = path.with_suffix(".tsr-tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(token)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(temporary, 0o444)
-    os.replace(temporary, path)
+    if not path.exists():
+        _write(path, token)
     return path
 
 

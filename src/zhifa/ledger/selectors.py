@@ -448,6 +448,84 @@ def row_audit(fn: Callable[[], list[Finding]]) -> Callable[[], list[Finding]]:
     return fn
 
 
+@row_audit
+def stored_file_rows_audit() -> list[Finding]:
+    """Each evidence file's row against the ``file.store`` entry that recorded it:
+    a row removed, added, or with a size, name or digest changed (the file check
+    re-hashes the object against the row, so it cannot see a row and object
+    both gone, or a field it does not hash)."""
+    from zhifa.ledger.evidence import object_key
+    from zhifa.ledger.models import StoredFile
+
+    recorded: dict[str, dict] = {}
+    entries = (
+        LedgerEntry.objects.filter(object_type="ledger.storedfile", action="file.store")
+        .order_by("seq")
+        .values_list("object_id", "payload")
+    )
+    for object_id, payload in entries.iterator(chunk_size=5000):
+        recorded.setdefault(object_id, payload)  # the first: the one that stored it
+    findings = []
+    seen = set()
+    for row in StoredFile.objects.order_by("pk").iterator(chunk_size=2000):
+        key = str(row.pk)
+        seen.add(key)
+        name = f"证据文件 {row.original_name}（{row.storage_key}）"
+        payload = recorded.get(key)
+        if payload is None:
+            findings.append(
+                Finding(
+                    "missing",
+                    row.storage_key,
+                    f"{name}：台账中没有它的存证登记，系绕过系统写入。",
+                    path=row.storage_key,
+                )
+            )
+            continue
+        expected = {
+            "sha256": payload.get("sha256"),
+            "sm3": payload.get("sm3"),
+            "size": payload.get("size"),
+            "chunk_size": payload.get("chunk_size"),
+            "chunks": payload.get("chunks"),
+            "name": payload.get("name"),
+            "storage_key": object_key(payload.get("sha256") or ""),
+        }
+        found = {
+            "sha256": row.sha256,
+            "sm3": row.sm3,
+            "size": row.size,
+            "chunk_size": row.chunk_size,
+            "chunks": len(row.chunk_sha256 or []),
+            "name": row.original_name,
+            "storage_key": row.storage_key,
+        }
+        differ = [field for field in expected if expected[field] != found[field]]
+        if differ:
+            findings.append(
+                Finding(
+                    "changed",
+                    row.storage_key,
+                    f"{name}：{'、'.join(differ)}与台账存证登记不符，记录已被修改。",
+                    expected="; ".join(f"{f}={expected[f]}" for f in differ),
+                    found="; ".join(f"{f}={found[f]}" for f in differ),
+                    path=row.storage_key,
+                )
+            )
+    for key in recorded.keys() - seen:
+        storage_key = object_key(recorded[key].get("sha256") or "")
+        findings.append(
+            Finding(
+                "missing",
+                f"证据文件 #{key}",
+                f"证据文件 #{key}（{storage_key}）：台账中有存证登记，数据库中已被删除。",
+                expected=recorded[key].get("sha256") or "",
+                path=storage_key,
+            )
+        )
+    return findings
+
+
 def ledger_audit(*, progress: AuditProgress | None = None) -> AuditResult:
     """The whole check behind ``zhifa verify`` and the supervisor's page: the hash
     chain, every signed checkpoint, every stored evidence file, and the rows

@@ -16,24 +16,19 @@ from __future__ import annotations
 import base64
 import functools
 import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
+from zhifa.ledger import openssl
 from zhifa.ledger.note import ALG_SM2, NoteError, _check_name, key_id
+from zhifa.ledger.openssl import OpenSSLError
 
 
-def _openssl(*args: str, data: bytes = b"") -> bytes:
-    binary = shutil.which("openssl")
-    if binary is None:
-        raise NoteError("openssl not found: SM2 needs the openssl command")
-    result = subprocess.run(
-        [binary, *args], input=data, capture_output=True, timeout=30, check=False
-    )
-    if result.returncode != 0:
-        raise NoteError(f"openssl {args[0]} failed: {result.stderr.decode(errors='replace')[:200]}")
-    return result.stdout
+def _openssl(*args: str, data: bytes = b"", files: dict[str, bytes] | None = None) -> bytes:
+    try:
+        return openssl.run(*args, data=data, files=files)
+    except OpenSSLError as exc:
+        raise NoteError(f"openssl {args[0]} failed: {exc}") from None
 
 
 @functools.cache
@@ -45,16 +40,6 @@ def available() -> bool:
         return False
 
 
-def _with_file(content: bytes, fn):
-    fd, path = tempfile.mkstemp(prefix="zhifa-sm2-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        return fn(path)
-    finally:
-        os.unlink(path)
-
-
 class SM2Signer:
     """A ``note.Signer`` whose key is an SM2 key in PEM, held by Zhifa."""
 
@@ -62,8 +47,8 @@ class SM2Signer:
         _check_name(name)
         self.name = name
         self._pem = private_pem
-        self.public_key = _with_file(
-            private_pem, lambda path: _openssl("pkey", "-in", path, "-pubout", "-outform", "DER")
+        self.public_key = _openssl(
+            "pkey", "-in", "key.pem", "-pubout", "-outform", "DER", files={"key.pem": private_pem}
         )
         self.key_id = key_id(name, ALG_SM2, self.public_key)
 
@@ -95,12 +80,10 @@ class SM2Signer:
         return f"{self.name}+{self.key_id.hex()}+{material}"
 
     def sign(self, message: bytes) -> bytes:
-        return _with_file(
-            self._pem,
-            lambda key: _openssl(
-                "pkeyutl", "-sign", "-inkey", key, "-rawin", "-digest", "sm3", data=message
-            ),
-        )
+        return _openssl(
+            "pkeyutl", "-sign", "-inkey", "key.pem", "-rawin", "-digest", "sm3",
+            data=message, files={"key.pem": self._pem},
+        )  # fmt: skip
 
 
 class SM2Verifier:
@@ -108,20 +91,15 @@ class SM2Verifier:
         self.name, self.key_id, self.public_key = name, key_hash, public_der
 
     def verify(self, message: bytes, signature: bytes) -> bool:
-        def check(pub: str) -> bool:
-            def with_sig(sig: str) -> bool:
-                try:
-                    _openssl(
-                        "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-keyform", "DER",
-                        "-rawin", "-digest", "sm3", "-sigfile", sig, data=message,
-                    )  # fmt: skip
-                except NoteError:
-                    return False
-                return True
-
-            return _with_file(signature, with_sig)
-
-        return _with_file(self.public_key, check)
+        try:
+            _openssl(
+                "pkeyutl", "-verify", "-pubin", "-inkey", "key.der", "-keyform", "DER",
+                "-rawin", "-digest", "sm3", "-sigfile", "sig",
+                data=message, files={"key.der": self.public_key, "sig": signature},
+            )  # fmt: skip
+        except NoteError:
+            return False
+        return True
 
 
 def key_file_signer(path: Path, name: str) -> SM2Signer:

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
-import subprocess
-import tempfile
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+
+from zhifa.ledger import openssl
+from zhifa.ledger.openssl import OpenSSLError
 
 log = logging.getLogger(__name__)
 
@@ -32,23 +32,16 @@ class TimestampError(Exception):
     pass
 
 
-def _openssl(*args: str) -> str:
-    binary = shutil.which("openssl")
-    if binary is None:
-        raise TimestampError("openssl not found")
-    result = subprocess.run([binary, *args], capture_output=True, timeout=30, check=False)
-    if result.returncode != 0:
-        raise TimestampError(result.stderr.decode(errors="replace").strip()[-300:])
-    return result.stdout.decode(errors="replace")
+def _openssl(*args: str, files: dict[str, bytes]) -> bytes:
+    try:
+        return openssl.run(*args, files=files)
+    except OpenSSLError as exc:
+        raise TimestampError(str(exc)) from None
 
 
 def query(data: bytes) -> bytes:
     """A DER TimeStampReq for the SHA-256 of ``data``, asking for the TSA's certificate."""
-    with tempfile.TemporaryDirectory(prefix="zhifa-ts-") as tmp:
-        source, out = Path(tmp) / "data", Path(tmp) / "q.tsq"
-        source.write_bytes(data)
-        _openssl("ts", "-query", "-data", str(source), "-sha256", "-cert", "-out", str(out))
-        return out.read_bytes()
+    return _openssl("ts", "-query", "-data", "data", "-sha256", "-cert", files={"data": data})
 
 
 def fetch(data: bytes, url: str | None = None) -> bytes:
@@ -65,13 +58,10 @@ def fetch(data: bytes, url: str | None = None) -> bytes:
 
 def verify(data: bytes, token: bytes, ca_file: str | None = None) -> datetime:
     """Check ``token`` covers ``data`` and chains to the CA; return the stamped time."""
-    ca_file = ca_file or settings.ZHIFA_TSA_CA_FILE
-    with tempfile.TemporaryDirectory(prefix="zhifa-ts-") as tmp:
-        source, reply = Path(tmp) / "data", Path(tmp) / "r.tsr"
-        source.write_bytes(data)
-        reply.write_bytes(token)
-        _openssl("ts", "-verify", "-data", str(source), "-in", str(reply), "-CAfile", ca_file)
-        text = _openssl("ts", "-reply", "-in", str(reply), "-text")
+    ca_file = str(Path(ca_file or settings.ZHIFA_TSA_CA_FILE).resolve())
+    files = {"data": data, "r.tsr": token}
+    _openssl("ts", "-verify", "-data", "data", "-in", "r.tsr", "-CAfile", ca_file, files=files)
+    text = _openssl("ts", "-reply", "-in", "r.tsr", "-text", files=files).decode(errors="replace")
     found = re.search(r"Time stamp: (\w{3} +\d+ \d\d:\d\d:\d\d(?:\.\d+)? \d{4}) GMT", text)
     if not found:
         raise TimestampError("no time in the token")

@@ -31,6 +31,7 @@ from zhifa.ledger.selectors import (
     ledger_audit,
     ledger_verify,
     merkle_node_audit,
+    stored_file_rows_audit,
     stored_files_audit,
 )
 from zhifa.ledger.services import checkpoint_issue, file_store
@@ -529,7 +530,7 @@ def _audit(audits, full: bool):
         found += stored_files_audit()
     if ROWS in audits:
         found += cases_audit.records_audit() + cases_audit.cases_audit()
-        found += cases_audit.stored_file_rows_audit()
+        found += stored_file_rows_audit()
     return found
 
 
