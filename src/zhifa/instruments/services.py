@@ -34,7 +34,7 @@ from zhifa.cases.records import KINDS as RECORD_KINDS
 from zhifa.cases.selectors import case_list, is_case_leader, is_handler
 from zhifa.cases.services import require_open
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from zhifa.instruments import convert, numbering, rendering
+from zhifa.instruments import convert, gates, numbering, rendering
 from zhifa.instruments.context import context_for, sample_context
 from zhifa.instruments.kinds import SERVED_KINDS, SPECS, Spec, applies, reached
 from zhifa.instruments.models import (
@@ -426,6 +426,14 @@ def instruments_issue(*, actor, case: Case, items: list[IssueRequest]) -> list[I
     require_open(case)
     # Before any lock: installing a default template writes to the ledger.
     templates = {item.kind: template_active(case.agency, item.kind) for item in items}
+    try:
+        return _issue(actor, case, items, templates)
+    except gates.GateClosed as error:
+        gates.refusal_record(actor=actor, error=error)
+        raise
+
+
+def _issue(actor, case: Case, items: list[IssueRequest], templates: dict) -> list[Instrument]:
     with tempfile.TemporaryDirectory(prefix="zhifa-instrument-") as work, transaction.atomic():
         # Issuers of one case queue here, so the checks below see every
         # instrument issued before them (no two decisions in force).
@@ -436,6 +444,8 @@ def instruments_issue(*, actor, case: Case, items: list[IssueRequest]) -> list[I
         )
         require_open(case)
         plans = _plan(case, items)
+        for plan in plans:
+            gates.require_open_gates(case, plan.spec.code)
         parties = list(case.parties.all())
         assignments = list(
             CaseOfficer.objects.filter(case=case, released_at__isnull=True).select_related(

@@ -235,3 +235,33 @@ def test_several_records_of_a_kind_need_a_choice(team, settings):
     with pytest.raises(InvalidInput, match="2 份询问笔录记录") as raised:
         instrument_issue(actor=team.lead, case=case, kind=Kind.INTERVIEW)
     assert raised.value.code == "record_ambiguous"
+
+
+def test_a_closed_gate_refuses_the_decision_and_the_attempt_is_on_record(team, settings):
+    from zhifa.instruments import gates
+
+    case = open_case(team)
+    case = advance_to(team, case, Stage.DECISION)
+    add(team, case, "decision")
+
+    def closed(case, kind):
+        return ["尚未经法制审核"]
+
+    gates.gate(Kind.DECISION)(closed)
+    try:
+        settings.ZHIFA_SOFFICE = "false"  # a closed gate refuses before any conversion
+        with pytest.raises(gates.GateClosed, match="不得制作此文书：尚未经法制审核") as raised:
+            instrument_issue(actor=team.lead, case=case, kind=Kind.DECISION)
+        assert raised.value.status == 409
+        assert not Instrument.objects.exists()
+        assert number_peek(agency=case.agency, name="doc:decision", year=case.started_on.year) == 0
+        refused = LedgerEntry.objects.get(action="instrument.refused")
+        assert refused.payload == {
+            "case": case.number,
+            "kind": Kind.DECISION,
+            "reasons": ["尚未经法制审核"],
+        }
+        assert ledger_verify().ok
+    finally:
+        gates._GATES[Kind.DECISION].remove(closed)
+    assert gates.refusals(case, Kind.DECISION) == []
