@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "zhifa.instruments",
     "zhifa.casefiles",
     "zhifa.equipment",
+    "zhifa.reviews",
+    "zhifa.reasons",
     "zhifa.disclosures",
     "django.contrib.admin",
     "django.contrib.auth",

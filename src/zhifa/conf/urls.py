@@ -13,6 +13,8 @@ api_v1 = [
     path("", include("zhifa.instruments.api.urls")),
     path("", include("zhifa.casefiles.api.urls")),
     path("", include("zhifa.equipment.api.urls")),
+    path("", include("zhifa.reviews.api.urls")),
+    path("", include("zhifa.reasons.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +27,8 @@ urlpatterns = [
     path("workbench/", include("zhifa.instruments.urls")),
     path("workbench/", include("zhifa.casefiles.urls")),
     path("workbench/", include("zhifa.equipment.urls")),
+    path("workbench/", include("zhifa.reviews.urls")),
+    path("workbench/", include("zhifa.reasons.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
