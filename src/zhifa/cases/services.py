@@ -213,8 +213,8 @@ def case_open(
         case.save()
         for a in assignments:
             a.case = case
-        CaseOfficer.objects.bulk_create(assignments)
-        Party.objects.bulk_create([Party(case=case, **p) for p in cleaned])
+        assignments = CaseOfficer.objects.bulk_create(assignments)
+        parties = Party.objects.bulk_create([Party(case=case, **p) for p in cleaned])
         StageChange.objects.create(
             case=case, from_stage="", to_stage=Stage.START, changed_at=now, changed_by=actor
         )
@@ -231,6 +231,11 @@ def case_open(
                 "emergency": case.is_emergency,
                 "officers": [[a.officer.name, a.credential_number] for a in assignments],
                 "parties": [[p["name"], p["id_number"] or p["credit_code"]] for p in cleaned],
+                "digest": row_digest(case, CASE_FIXED),
+                "party_digests": {str(p.pk): row_digest(p, PARTY_FIXED) for p in parties},
+                "assignment_digests": {
+                    str(a.pk): row_digest(a, ASSIGNMENT_FIXED) for a in assignments
+                },
             },
         )
     return case
@@ -246,7 +251,12 @@ def party_add(*, actor, case: Case, **fields) -> Party:
             actor=actor,
             action="case.party_add",
             obj=case,
-            payload={"party": party.pk, "name": party.name, "kind": party.kind},
+            payload={
+                "party": party.pk,
+                "name": party.name,
+                "kind": party.kind,
+                "digest": row_digest(party, PARTY_FIXED),
+            },
         )
     return party
 
@@ -267,7 +277,12 @@ def officer_assign(*, actor, case: Case, officer: Officer) -> CaseOfficer:
             actor=actor,
             action="case.officer_assign",
             obj=case,
-            payload={"officer": officer.name, "credential": number},
+            payload={
+                "officer": officer.name,
+                "credential": number,
+                "assignment": assignment.pk,
+                "digest": row_digest(assignment, ASSIGNMENT_FIXED),
+            },
         )
     return assignment
 
@@ -294,7 +309,12 @@ def officer_release(*, actor, case: Case, officer: Officer, reason: str) -> None
             actor=actor,
             action="case.officer_release",
             obj=case,
-            payload={"officer": officer.name, "reason": reason},
+            payload={
+                "officer": officer.name,
+                "reason": reason,
+                "assignment": assignment.pk,
+                "released_at": assignment.released_at,
+            },
         )
 
 
@@ -311,6 +331,48 @@ class SignatureInput:
     officer: Officer | None = None
     refusal_note: str = ""
     witness_name: str = ""
+
+
+# Fields fixed once a row is written; their digest goes into the ledger entry
+# that wrote the row, so ``zhifa verify`` names a row changed behind the system.
+CASE_FIXED = (
+    "agency_id",
+    "unit_id",
+    "number",
+    "title",
+    "matter_id",
+    "action_kind",
+    "procedure",
+    "source",
+    "source_detail",
+    "started_on",
+    "is_emergency",
+    "emergency_started_at",
+    "created_by_id",
+)
+PARTY_FIXED = (
+    "case_id",
+    "kind",
+    "name",
+    "id_number",
+    "credit_code",
+    "representative",
+    "address",
+    "phone",
+)
+ASSIGNMENT_FIXED = ("case_id", "officer_id", "credential_number", "is_lead")
+
+
+def row_digest(row, fields: tuple[str, ...]) -> str:
+    """SHA-256 of ``fields`` of ``row`` as canonical JSON, times in UTC."""
+    values = {}
+    for name in fields:
+        value = getattr(row, name)
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            value = value.astimezone(UTC)
+        values[name] = value
+    canonical = json.dumps(values, cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def record_digest(record: Record) -> str:
@@ -427,14 +489,17 @@ def _signature_row(record: Record, s: SignatureInput, actor) -> Signature:
     )
 
 
-def _signature_payload(s: Signature) -> dict:
+def signature_payload(s: Signature) -> dict:
     return {
         "role": s.role,
         "name": s.name,
         "method": s.method,
         "signed_at": s.signed_at,
-        "image_sha256": s.image.sha256 if s.image_id else "",
+        # ``image`` is None where its row is gone (``zhifa verify`` reads such rows).
+        "image_sha256": s.image.sha256 if s.image_id and s.image else "",
         "witness": s.witness_name,
+        "officer": s.officer_id,
+        "refusal_note": s.refusal_note,
     }
 
 
@@ -503,7 +568,7 @@ def record_add(
                 "kind": kind,
                 "digest": record.digest,
                 "supersedes": supersedes.pk if supersedes else None,
-                "signatures": [_signature_payload(s) for s in rows],
+                "signatures": [signature_payload(s) for s in rows],
             },
         )
     return record
@@ -526,7 +591,7 @@ def signature_add(*, actor, record: Record, signature: SignatureInput) -> Signat
             payload={
                 "case": case.number,
                 "record_digest": record.digest,
-                **_signature_payload(row),
+                **signature_payload(row),
             },
         )
     return row

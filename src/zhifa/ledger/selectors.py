@@ -10,7 +10,7 @@ from django.utils import timezone
 from zhifa.ledger import chain, merkle
 from zhifa.ledger.models import LedgerEntry
 
-_HASHED_FIELDS = (
+HASHED_FIELDS = (
     "seq",
     "recorded_at",
     "action",
@@ -48,7 +48,7 @@ def ledger_verify(*, progress: Callable[[int], None] | None = None) -> ChainRepo
     prev_hash = chain.GENESIS_HASH
     expected_seq = 1
     count = 0
-    rows = LedgerEntry.objects.order_by("seq").values(*_HASHED_FIELDS, "entry_hash")
+    rows = LedgerEntry.objects.order_by("seq").values(*HASHED_FIELDS, "entry_hash")
     for row in rows.iterator(chunk_size=2000):
         count += 1
         if progress is not None and count % _PROGRESS_EVERY == 0:
@@ -63,7 +63,19 @@ def ledger_verify(*, progress: Callable[[int], None] | None = None) -> ChainRepo
                 f"第 {expected_seq} 条",
                 f"第 {row['seq']} 条",
             )
+        fields = {name: row[name] for name in HASHED_FIELDS}
         if row["prev_hash"] != prev_hash:
+            moved_from = _intact_elsewhere(fields, row["entry_hash"])
+            if moved_from is not None:
+                return ChainReport(
+                    False,
+                    count,
+                    row["seq"],
+                    f"本条是原第 {moved_from} 条，内容完好但顺序被调换",
+                    "reordered",
+                    f"第 {moved_from} 条",
+                    f"第 {row['seq']} 条",
+                )
             return ChainReport(
                 False,
                 count,
@@ -73,7 +85,6 @@ def ledger_verify(*, progress: Callable[[int], None] | None = None) -> ChainRepo
                 prev_hash,
                 row["prev_hash"],
             )
-        fields = {name: row[name] for name in _HASHED_FIELDS}
         recomputed = chain.entry_hash(**fields)
         if recomputed != row["entry_hash"]:
             return ChainReport(
@@ -92,6 +103,26 @@ def ledger_verify(*, progress: Callable[[int], None] | None = None) -> ChainRepo
     return ChainReport(True, count)
 
 
+def _intact_elsewhere(fields: dict, entry_hash: str) -> int | None:
+    """The position an entry was written at, when it is intact but has been moved:
+    its hash matches its fields with the number that follows the entry its link
+    names. ``None`` when it was changed rather than moved."""
+    if fields["prev_hash"] == chain.GENESIS_HASH:
+        origin = 1
+    else:
+        before = (
+            LedgerEntry.objects.filter(entry_hash=fields["prev_hash"])
+            .values_list("seq", flat=True)
+            .first()
+        )
+        if before is None:
+            return None
+        origin = before + 1
+    if origin == fields["seq"]:
+        return None
+    return origin if chain.entry_hash(**{**fields, "seq": origin}) == entry_hash else None
+
+
 def entry_leaves(*, after: int = 0, upto: int | None = None, stop_at_gap: bool = False):
     """The Merkle leaf hashes of entries ``after + 1`` … ``upto`` (to the head when
     None), in order: ``merkle.leaf_hash`` of each entry's canonical bytes.
@@ -99,7 +130,7 @@ def entry_leaves(*, after: int = 0, upto: int | None = None, stop_at_gap: bool =
     Leaf i must be entry i + 1, or the tree would not commit to ``seq``: a
     missing entry raises, or ends the leaves when ``stop_at_gap``.
     """
-    rows = LedgerEntry.objects.filter(seq__gt=after).order_by("seq").values(*_HASHED_FIELDS)
+    rows = LedgerEntry.objects.filter(seq__gt=after).order_by("seq").values(*HASHED_FIELDS)
     if upto is not None:
         rows = rows.filter(seq__lte=upto)
     expected = after + 1
@@ -132,17 +163,34 @@ def entries_for(obj) -> QuerySet[LedgerEntry]:
     )
 
 
+# How each kind of finding is named to a person (``zhifa verify``, the supervisor's page).
+FINDING_KINDS = {
+    "changed": "被改动",
+    "missing": "缺失",
+    "untracked": "未经登记写入",
+    "reordered": "顺序被调换",
+    "gap": "断号",
+    "proof_invalid": "证明不成立",
+    "signature_invalid": "签名无效",
+}
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing ``zhifa ledger verify`` found wrong, named precisely."""
 
-    kind: str  # changed | missing | gap | signature_invalid
+    # changed | missing | untracked (a row the ledger never recorded) | reordered
+    # (intact, but not where it was recorded) | gap | proof_invalid | signature_invalid
+    kind: str
     object: str
     message: str
     expected: str = ""
     found: str = ""
     chunk: int | None = None  # for a stored file: the first differing chunk, from 1
     path: str | None = None  # the file or storage key concerned, where there is one
+    # Who made the last legitimate change to the object, and when (REC-12): the
+    # person answerable for its state before it was tampered with.
+    actor: str = ""
 
     def as_dict(self) -> dict:
         """The JSON form ``zhifa verify --json`` prints and a verification run keeps."""
@@ -297,9 +345,9 @@ def _signed_root_findings(name, signed_note, verifiers, leaves, expect=None) -> 
         if now != signed.root:
             findings.append(
                 Finding(
-                    "changed",
+                    "proof_invalid",
                     name,
-                    f"台账前 {signed.size} 条记录与{name}签署时不同",
+                    f"台账前 {signed.size} 条记录与{name}签署时不同（一致性证明不成立）",
                     signed.root.hex(),
                     now.hex(),
                 )
@@ -437,19 +485,47 @@ class AuditResult:
 AuditProgress = Callable[[str, int, int], None]
 
 
-_ROW_AUDITS: list[Callable[[], list[Finding]]] = []
+@dataclass(frozen=True)
+class AuditScope:
+    """What a check covers: everything (the defaults), or one case — its rows,
+    and the evidence files whose SHA-256 its ledger entries name."""
+
+    case: object | None = None  # cases.Case
+    sha256s: frozenset[str] | None = None
+
+    def covers_file(self, sha256: str) -> bool:
+        return self.sha256s is None or sha256 in self.sha256s
 
 
-def row_audit(fn: Callable[[], list[Finding]]) -> Callable[[], list[Finding]]:
+EVERYTHING = AuditScope()
+RowAudit = Callable[[AuditScope], list[Finding]]
+_ROW_AUDITS: list[RowAudit] = []
+
+
+def row_audit(fn: RowAudit) -> RowAudit:
     """Register a check of an app's rows against the ledger entries that recorded
-    them (for example: each case record's digest). ``ledger_audit`` runs them."""
+    them (for example: each case record's digest). ``ledger_audit`` runs them over
+    everything, the one-case check over that case's rows."""
     if fn not in _ROW_AUDITS:
         _ROW_AUDITS.append(fn)
     return fn
 
 
+def row_audits(scope: AuditScope = EVERYTHING) -> list[Finding]:
+    findings: list[Finding] = []
+    for audit in _ROW_AUDITS:
+        findings += audit(scope)
+    return findings
+
+
+def who_and_when(actor_name: str, recorded_at, seq: int) -> str:
+    """How a finding names the last legitimate change: who, when, which entry."""
+    when = timezone.localtime(recorded_at)
+    return f"{actor_name or '系统'}，{when:%Y-%m-%d %H:%M}，台账第 {seq} 条"
+
+
 @row_audit
-def stored_file_rows_audit() -> list[Finding]:
+def stored_file_rows_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
     """Each evidence file's row against the ``file.store`` entry that recorded it:
     a row removed, added, or with a size, name or digest changed (the file check
     re-hashes the object against the row, so it cannot see a row and object
@@ -458,16 +534,22 @@ def stored_file_rows_audit() -> list[Finding]:
     from zhifa.ledger.models import StoredFile
 
     recorded: dict[str, dict] = {}
+    by: dict[str, str] = {}
     entries = (
         LedgerEntry.objects.filter(object_type="ledger.storedfile", action="file.store")
         .order_by("seq")
-        .values_list("object_id", "payload")
+        .values_list("object_id", "payload", "actor_name", "recorded_at", "seq")
     )
-    for object_id, payload in entries.iterator(chunk_size=5000):
-        recorded.setdefault(object_id, payload)  # the first: the one that stored it
+    for object_id, payload, actor_name, at, seq in entries.iterator(chunk_size=5000):
+        if object_id not in recorded and scope.covers_file(payload.get("sha256") or ""):
+            recorded[object_id] = payload  # the first: the one that stored it
+            by[object_id] = who_and_when(actor_name, at, seq)
     findings = []
     seen = set()
-    for row in StoredFile.objects.order_by("pk").iterator(chunk_size=2000):
+    rows = StoredFile.objects.order_by("pk")
+    if scope.sha256s is not None:
+        rows = rows.filter(sha256__in=scope.sha256s)
+    for row in rows.iterator(chunk_size=2000):
         key = str(row.pk)
         seen.add(key)
         name = f"证据文件 {row.original_name}（{row.storage_key}）"
@@ -475,7 +557,7 @@ def stored_file_rows_audit() -> list[Finding]:
         if payload is None:
             findings.append(
                 Finding(
-                    "missing",
+                    "untracked",
                     row.storage_key,
                     f"{name}：台账中没有它的存证登记，系绕过系统写入。",
                     path=row.storage_key,
@@ -510,6 +592,7 @@ def stored_file_rows_audit() -> list[Finding]:
                     expected="; ".join(f"{f}={expected[f]}" for f in differ),
                     found="; ".join(f"{f}={found[f]}" for f in differ),
                     path=row.storage_key,
+                    actor=by[key],
                 )
             )
     for key in recorded.keys() - seen:
@@ -521,6 +604,7 @@ def stored_file_rows_audit() -> list[Finding]:
                 f"证据文件 #{key}（{storage_key}）：台账中有存证登记，数据库中已被删除。",
                 expected=recorded[key].get("sha256") or "",
                 path=storage_key,
+                actor=by[key],
             )
         )
     return findings
@@ -544,7 +628,7 @@ def ledger_audit(*, progress: AuditProgress | None = None) -> AuditResult:
     if progress is not None:
         progress("chain", 0, total)
     chain_report = ledger_verify(progress=report("chain", total))
-    findings = [] if chain_report.ok else [_chain_finding(chain_report)]
+    findings = [] if chain_report.ok else [chain_finding(chain_report)]
 
     checkpoints = LedgerCheckpoint.objects.count()
     if progress is not None:
@@ -561,8 +645,7 @@ def ledger_audit(*, progress: AuditProgress | None = None) -> AuditResult:
     if progress is not None:
         progress("files", 0, files)
     findings += stored_files_audit(progress=report("files", files))
-    for audit in _ROW_AUDITS:
-        findings += audit()
+    findings += row_audits()
     return AuditResult(
         started_at=started_at,
         finished_at=timezone.now(),
@@ -573,7 +656,7 @@ def ledger_audit(*, progress: AuditProgress | None = None) -> AuditResult:
     )
 
 
-def _chain_finding(report: ChainReport) -> Finding:
+def chain_finding(report: ChainReport) -> Finding:
     name = f"台账第 {report.first_bad_seq} 条"
     return Finding(report.kind, name, f"{name}：{report.reason}", report.expected, report.found)
 

@@ -32,8 +32,18 @@ def ledger_state_view(request):
             "title": "防删改台账",
             "state": state,
             "page": runs.get_page(request.GET.get("page")),
+            "findings": _findings(state.last_run),
         },
     )
+
+
+def _findings(run) -> list[dict]:
+    """The last run's findings, each with its kind named in Chinese."""
+    if run is None:
+        return []
+    return [
+        {**f, "kind_label": selectors.FINDING_KINDS.get(f["kind"], f["kind"])} for f in run.findings
+    ]
 
 
 @login_required

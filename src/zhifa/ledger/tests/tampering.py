@@ -38,9 +38,9 @@ def without_the_guard():
 
 def chain_findings(report) -> list:
     """``ledger_verify``'s report as the findings ``ledger_audit`` gives for it."""
-    from zhifa.ledger.selectors import _chain_finding
+    from zhifa.ledger.selectors import chain_finding
 
-    return [] if report.ok else [_chain_finding(report)]
+    return [] if report.ok else [chain_finding(report)]
 
 
 class FileFaults:

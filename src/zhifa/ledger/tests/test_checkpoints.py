@@ -54,7 +54,7 @@ def test_an_entry_rewritten_after_a_checkpoint_is_found():
     # finds it on its own, whatever was done to the hash chain.
     behind_the_guard("UPDATE ledger_entry SET action = 'forged' WHERE seq = 2")
     findings = checkpoint_audit()
-    assert [f.kind for f in findings] == ["changed"]
+    assert [f.kind for f in findings] == ["proof_invalid"]
     assert "前 4 条记录与检查点 4签署时不同" in findings[0].message
     with pytest.raises(CommandError, match="检查点 4"):
         call_command("ledger", "verify")

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
-from zhifa.cases import audit as cases_audit
-from zhifa.cases.models import Case, Record, Stage
+from zhifa.cases.models import Case, CaseOfficer, Party, Record, Signature, Stage
 from zhifa.cases.testing import add, advance_to, open_case
 from zhifa.cases.testing import team as make_team
 from zhifa.ledger import checkpoint_store, evidence
@@ -31,7 +31,7 @@ from zhifa.ledger.selectors import (
     ledger_audit,
     ledger_verify,
     merkle_node_audit,
-    stored_file_rows_audit,
+    row_audits,
     stored_files_audit,
 )
 from zhifa.ledger.services import checkpoint_issue, file_store
@@ -309,6 +309,77 @@ def case_stage(rng, files):
     return "case_stage", [f"执法案件 {case.number}"], (ROWS,)
 
 
+def case_field(rng, files):
+    case = rng.choice(list(Case.objects.all()))
+    name, value = rng.choice(
+        [
+            ("title", case.title + "（改）"),
+            ("procedure", _other(rng, case.procedure, ["ordinary", "simple", "fast"])),
+            ("started_on", case.started_on - timedelta(days=rng.randint(1, 30))),
+            ("source_detail", "改写的来源"),
+            ("is_emergency", not case.is_emergency),
+        ]
+    )
+    Case.objects.filter(pk=case.pk).update(**{name: value})
+    return "case_field", [f"执法案件 {case.number}"], (ROWS,)
+
+
+def party_field(rng, files):
+    party = rng.choice(list(Party.objects.select_related("case")))
+    name, value = rng.choice(
+        [
+            ("name", party.name + "某"),
+            ("id_number", "110101199003070000"),
+            ("credit_code", "91350100M000100Y43"),
+            ("address", "另一个地址"),
+            ("phone", "13800000000"),
+            ("kind", _other(rng, party.kind, ["natural", "legal", "other_org"])),
+        ]
+    )
+    Party.objects.filter(pk=party.pk).update(**{name: value})
+    return "party_field", [f"当事人 #{party.pk}"], (ROWS,)
+
+
+def party_deleted_or_inserted(rng, files):
+    party = rng.choice(list(Party.objects.select_related("case")))
+    if rng.random() < 0.5:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM cases_party WHERE id = %s", [party.pk])
+        return "party_deleted", [f"当事人 #{party.pk}"], (ROWS,)
+    party.pk = None
+    party.name = "凭空增加的当事人"
+    party.save()
+    return "party_inserted", [f"当事人 #{party.pk}"], (ROWS,)
+
+
+def assignment_field(rng, files):
+    assignment = rng.choice(list(CaseOfficer.objects.all()))
+    name, value = rng.choice(
+        [
+            ("credential_number", assignment.credential_number + "9"),
+            ("is_lead", not assignment.is_lead),
+            ("released_at", None if assignment.released_at else timezone.now()),
+        ]
+    )
+    CaseOfficer.objects.filter(pk=assignment.pk).update(**{name: value})
+    return "assignment_field", [f"承办人员 #{assignment.pk}"], (ROWS,)
+
+
+def signature_field(rng, files):
+    signature = rng.choice(list(Signature.objects.all()))
+    name, value = rng.choice(
+        [
+            ("name", signature.name + "代"),
+            ("signed_at", signature.signed_at - timedelta(hours=rng.randint(1, 48))),
+            # A refusal needs a witness (a database constraint): the other methods.
+            ("method", _other(rng, signature.method, ["canvas", "scan"])),
+            ("witness_name", "补写的见证人"),
+        ]
+    )
+    Signature.objects.filter(pk=signature.pk).update(**{name: value})
+    return "signature_field", [_record(signature.record_id)], (ROWS,)
+
+
 def stored_file_field(rng, files):
     row = rng.choice(list(StoredFile.objects.exclude(size=0)))
     name = rng.choice(["sha256", "sm3", "chunk_sha256", "chunk_size", "storage_key", "size"])
@@ -491,6 +562,11 @@ FAULTS = [
     record_inserted,
     record_swapped,
     case_stage,
+    case_field,
+    party_field,
+    party_deleted_or_inserted,
+    assignment_field,
+    signature_field,
     stored_file_field,
     stored_file_deleted,
     stored_file_inserted,
@@ -529,8 +605,7 @@ def _audit(audits, full: bool):
     if FILES in audits:
         found += stored_files_audit()
     if ROWS in audits:
-        found += cases_audit.records_audit() + cases_audit.cases_audit()
-        found += stored_file_rows_audit()
+        found += row_audits()
     return found
 
 

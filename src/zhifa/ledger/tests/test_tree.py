@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from zhifa.ledger import chain, dbguard, merkle, services, tree
 from zhifa.ledger.models import LedgerEntry, MerkleNode
-from zhifa.ledger.selectors import _HASHED_FIELDS, checkpoint_audit, ledger_audit, ledger_root
+from zhifa.ledger.selectors import HASHED_FIELDS, checkpoint_audit, ledger_audit, ledger_root
 from zhifa.ledger.services import checkpoint_issue, merkle_extend
 from zhifa.ledger.tests.tampering import append_events, behind_the_guard
 
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.req("REC-11")]
 
 
 def _leaves() -> list[bytes]:
-    rows = LedgerEntry.objects.order_by("seq").values(*_HASHED_FIELDS)
+    rows = LedgerEntry.objects.order_by("seq").values(*HASHED_FIELDS)
     return [merkle.leaf_hash(chain.canonical(**row)) for row in rows]
 
 

@@ -70,7 +70,16 @@ def test_verify_names_an_entry_changed_behind_the_guard_and_exits_1(sysadmin):
         None,
     )
     assert finding["expected"] != finding["found"]
-    assert set(finding) == {"kind", "object", "path", "chunk", "expected", "found", "message"}
+    assert set(finding) == {
+        "kind",
+        "object",
+        "path",
+        "chunk",
+        "expected",
+        "found",
+        "actor",
+        "message",
+    }
 
 
 @pytest.mark.req("REC-11")

@@ -6,13 +6,17 @@ run is recorded (a ``VerificationRun`` and a ``ledger.verify`` entry) unless
 ``--no-record`` is given. Exit status 0 when nothing is found, 1 otherwise, so
 that cron or a monitoring system can act on it; ``--json`` prints one document
 on stdout and nothing else there.
+
+``--case NUMBER`` checks one case instead: the chain, an inclusion proof of
+each of the case's entries against the latest signed checkpoint, the case's
+rows and every file its entries name. It is not recorded as a full run.
 """
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from zhifa.ledger.selectors import AuditResult, Finding, ledger_audit
+from zhifa.ledger.selectors import FINDING_KINDS, AuditResult, Finding, ledger_audit
 from zhifa.ledger.services import verification_run
 
 PHASES = {"chain": "哈希链", "checkpoints": "签名检查点", "files": "存证文件"}
@@ -80,10 +84,26 @@ class Command(BaseCommand):
             help="在标准输出打印一份 JSON 结果，不打印说明文字",
         )
         parser.add_argument("--no-record", action="store_true", help="只校验和打印，不记录本次校验")
+        parser.add_argument(
+            "--case",
+            metavar="案件编号",
+            help="只校验一个案件：其台账记录对最新检查点的包含证明、其数据行和其全部文件",
+        )
+        parser.add_argument(
+            "--agency",
+            metavar="统一社会信用代码",
+            help="与 --case 同用：案件编号在多个执法主体下重复时，指明执法主体",
+        )
 
     def handle(self, *args, as_json: bool = False, no_record: bool = False, **options):
         progress = Progress(self.stderr, quiet=as_json)
-        if no_record:
+        if options.get("case"):
+            from zhifa.cases.audit import case_audit
+
+            case = _case(options["case"], options.get("agency"))
+            result = case_audit(case, progress=progress)
+            run = None
+        elif no_record:
             result = ledger_audit(progress=progress)
             run = None
         else:
@@ -100,17 +120,19 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(_json_document(result))
         else:
-            self._summary(result, recorded=run is not None)
+            self._summary(result, recorded=run is not None, case=options.get("case"))
         if not result.ok:
             # Not a CommandError: that would print a traceback-like message on
             # stderr, and the findings have already been reported in full.
             raise SystemExit(1)
 
-    def _summary(self, result: AuditResult, *, recorded: bool) -> None:
+    def _summary(self, result: AuditResult, *, recorded: bool, case: str | None = None) -> None:
         checked = (
             f"共 {result.entries} 条台账记录、{result.checkpoints} 个签名检查点、"
             f"{result.files} 个存证文件"
         )
+        if case:
+            checked = f"案件 {case} 的 {result.entries} 条台账记录、{result.files} 个文件"
         if result.ok:
             self.stdout.write(f"台账完整：{checked}；哈希链无断点，检查点全部相符，存证文件无损。")
         else:
@@ -121,21 +143,15 @@ class Command(BaseCommand):
             self.stdout.write("本次校验已记入台账。")
 
 
-KINDS = {
-    "changed": "被改动",
-    "missing": "缺失",
-    "gap": "断号",
-    "signature_invalid": "签名无效",
-}
-
-
 def _describe(finding: Finding) -> str:
-    lines = [f"［{KINDS.get(finding.kind, finding.kind)}］{finding.message}"]
+    lines = [f"［{FINDING_KINDS.get(finding.kind, finding.kind)}］{finding.message}"]
     if finding.path and finding.path not in finding.message:
         lines.append(f"   位置：{finding.path}")
     if finding.expected or finding.found:
         lines.append(f"   应为：{finding.expected or '（无）'}")
         lines.append(f"   实为：{finding.found or '（无）'}")
+    if finding.actor and finding.actor not in finding.message:
+        lines.append(f"   最后一次合法变更：{finding.actor}")
     return "\n".join(lines)
 
 
@@ -148,9 +164,33 @@ def _json_document(result: AuditResult) -> str:
         "findings": [
             {
                 key: finding.as_dict()[key]
-                for key in ("kind", "object", "path", "chunk", "expected", "found", "message")
+                for key in (
+                    "kind",
+                    "object",
+                    "path",
+                    "chunk",
+                    "expected",
+                    "found",
+                    "actor",
+                    "message",
+                )
             }
             for finding in result.findings
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _case(number: str, agency: str | None):
+    from zhifa.cases.models import Case
+
+    cases = Case.objects.filter(number=number.strip()).select_related("agency")
+    if agency:
+        cases = cases.filter(agency__credit_code=agency.strip())
+    found = list(cases[:10])
+    if not found:
+        raise CommandError(f"没有编号为 {number} 的案件。")
+    if len(found) > 1:
+        names = "、".join(f"{c.agency.name}（{c.agency.credit_code}）" for c in found)
+        raise CommandError(f"案件编号 {number} 在多个执法主体下重复：{names}；请用 --agency 指明。")
+    return found[0]
