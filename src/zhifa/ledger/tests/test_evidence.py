@@ -95,6 +95,24 @@ def test_chunk_boundaries_do_not_depend_on_how_the_stream_reads():
     )
 
 
+def test_a_large_copy_is_written_back_while_it_is_hashed(tmp_path, monkeypatch):
+    """The copy is fdatasync'd in the background as it grows, so the final fsync
+    has little left; the digests and the copy are unchanged by it."""
+    synced = []
+    real = os.fdatasync
+    monkeypatch.setattr(evidence, "_FLUSH_EVERY", 1024 * 1024)
+    monkeypatch.setattr(evidence.os, "fdatasync", lambda fd: synced.append(fd) or real(fd))
+    data = random.Random(3).randbytes(8 * 1024 * 1024 + 5)
+    with evidence.LocalBackend(tmp_path).incoming() as sink:
+        digests = evidence.digest_stream(io.BytesIO(data), sink, chunk_size=256 * 1024)
+        sink.seek(0)
+        assert sink.read() == data
+    assert synced  # asked for after the first MiB, and again whenever the last one is done
+    assert digests.sha256 == hashlib.sha256(data).hexdigest()
+    assert digests.sm3 == hashlib.new("sm3", data).hexdigest()
+    assert len(digests.chunk_sha256) == 33
+
+
 def test_a_stored_file_is_read_only_and_the_same_content_is_kept_once(sysadmin, settings):
     data = _content(MiB + 1)
     first = _store(sysadmin, data, name="现场照片.jpg", content_type="image/jpeg")
