@@ -112,7 +112,10 @@ def add(t: Team, case: Case, kind: str, *, actor=None, content=None, when=None, 
     spec = KINDS[kind]
     if actor is None:
         actor = {"leader": t.leader, "reviewer": t.reviewer}.get(spec.by, t.lead)
-    when = when or timezone.now() - timedelta(minutes=1)
+    if when is None:
+        when = timezone.now() - timedelta(minutes=1)
+        if timezone.localtime(when).date() < case.started_on:
+            when = timezone.now()  # just after local midnight: not before the case began
     return services.record_add(
         actor=actor,
         case=case,
