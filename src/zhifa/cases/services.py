@@ -667,6 +667,20 @@ def case_mark_archived(*, actor, case: Case, note: str = "") -> Case:
 # --- Reading (调阅监督, REC-12) ------------------------------------------------------
 
 
+def case_items_viewed(*, actor, case_param: str | None, what: str) -> None:
+    """Put on record a list of one case's items (``?case=`` on an API list): the
+    list shows what the case holds, so it is a look at the case (REC-12). Nothing
+    is logged for a list across cases, or for a case the actor may not see (the
+    list is empty then)."""
+    from zhifa.cases.selectors import case_list
+
+    if not case_param or not case_param.isdigit():
+        return
+    case = case_list(actor=actor).filter(pk=int(case_param)).first()
+    if case is not None:
+        case_viewed(actor=actor, case=case, what=what)
+
+
 def case_viewed(*, actor, case: Case, what: str) -> None:
     """Record that ``actor`` looked at ``case`` or at part of it (``what``: the
     page or object shown, such as ``"records"`` or ``"instrument:12"``).

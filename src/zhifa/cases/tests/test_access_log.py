@@ -135,6 +135,7 @@ ALLOWLIST = {
     "api:media-requirement-list": AGENCY,
     "api:media-requirement-detail": AGENCY,
     "api:media-requirement-seed": POST_ONLY,
+    # With ``?case=`` the list is one case's items, and is logged (see the test below).
     "api:media-list": LIST,
     "api:media-upload-list": POST_ONLY,
     # GET reads the progress of the uploader's own unfinished upload: not yet evidence.
@@ -301,6 +302,31 @@ def test_a_case_view_names_what_was_seen(sample, client_for):
     assert (entry.object_type, entry.object_id) == ("cases.case", str(sample.case.pk))
     assert entry.payload == {"number": sample.case.number, "what": f"record:{sample.record.pk}"}
     assert entry.agency_id == sample.case.agency_id
+
+
+@pytest.mark.django_db
+def test_a_list_of_one_cases_items_is_logged_and_a_list_across_cases_is_not(
+    sample, build, county, client_for
+):
+    client = client_for(sample.team.lead)
+    for name, what in (("api:media-list", "media"), ("api:instrument-list", "instruments")):
+        last = LedgerEntry.objects.order_by("-seq").first().seq
+        assert client.get(reverse(name), {"case": sample.case.pk}).json()["count"] > 0
+        [entry] = LedgerEntry.objects.filter(seq__gt=last)
+        assert (entry.action, entry.payload) == (
+            "case.view",
+            {"number": sample.case.number, "what": what},
+        )
+        last = entry.seq
+        assert client.get(reverse(name)).status_code == 200
+        assert client.get(reverse(name), {"case": "x"}).status_code in (200, 400)
+        assert not LedgerEntry.objects.filter(seq__gt=last).exists()
+    # Someone who may not see the case gets an empty list and leaves no view entry.
+    outsider = build.officer(county.safety, roles=(Role.LEADER,), credential=False)
+    last = LedgerEntry.objects.order_by("-seq").first().seq
+    response = client_for(outsider.user).get(reverse("api:media-list"), {"case": sample.case.pk})
+    assert response.json()["count"] == 0
+    assert not LedgerEntry.objects.filter(seq__gt=last).exists()
 
 
 @pytest.mark.django_db

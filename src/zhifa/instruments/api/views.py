@@ -14,7 +14,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from zhifa.cases.services import case_viewed
+from zhifa.cases.services import case_items_viewed, case_viewed
 from zhifa.core.api import created
 from zhifa.instruments import services
 from zhifa.instruments.api.serializers import InstrumentIssueSerializer, InstrumentSerializer
@@ -51,6 +51,13 @@ class InstrumentViewSet(
         if case:
             instruments = instruments.filter(case_id=case if case.isdigit() else -1)
         return instruments
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        case_items_viewed(
+            actor=request.user, case_param=request.query_params.get("case"), what="instruments"
+        )
+        return response
 
     def retrieve(self, request, pk=None):
         instrument = self.get_object()

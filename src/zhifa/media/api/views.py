@@ -24,7 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 
-from zhifa.cases.services import case_viewed
+from zhifa.cases.services import case_items_viewed, case_viewed
 from zhifa.core.api import created, own_agency, validated
 from zhifa.core.errors import InvalidInput
 from zhifa.media import selectors, services
@@ -120,6 +120,13 @@ class MediaItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = MediaItemSerializer
     search_fields = ["place", "author", "device", "proves", "filename"]
     ordering_fields = ["captured_at", "uploaded_at", "kind"]
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        case_items_viewed(
+            actor=request.user, case_param=request.query_params.get("case"), what="media"
+        )
+        return response
 
     def retrieve(self, request, pk=None):
         item = self.get_object()
