@@ -207,7 +207,7 @@ def test_verify_one_case_proves_its_entries_and_ignores_other_cases(team, capsys
 
     first = case_entries(case).first()
     behind_the_guard(
-        "UPDATE ledger_merkle_node SET hash = %s WHERE level = 0 AND \"index\" = %s",
+        'UPDATE ledger_merkle_node SET hash = %s WHERE level = 0 AND "index" = %s',
         ["0" * 64, (first.seq - 1) ^ 1],  # its sibling: a node its proof is made of
     )
     kinds = {f.kind for f in case_audit(case).findings}
@@ -230,3 +230,21 @@ def test_the_supervisor_sees_who_made_the_last_legitimate_change(team, county, c
     [finding] = ledger_audit().findings
     assert finding.actor.startswith(f"{record.created_by.officer.name}，")
     assert f"<td>{finding.actor}</td>" in page
+
+
+def test_a_case_number_used_by_two_agencies_needs_the_agency(team, build, county, capsys):
+    from django.core.management.base import CommandError
+
+    from zhifa.cases.testing import team as make_team
+
+    mine = open_case(team)
+    theirs = open_case(make_team(build, county.safety))
+    assert mine.number == theirs.number
+    with pytest.raises(CommandError, match="在多个执法主体下重复") as raised:
+        call_command("verify", "--case", mine.number)
+    assert county.market.name in str(raised.value) and county.safety.name in str(raised.value)
+    Case.objects.filter(pk=theirs.pk).update(title="改过")
+    call_command("verify", "--case", mine.number, "--agency", county.market.name)
+    assert capsys.readouterr().out.startswith("台账完整")
+    with pytest.raises(SystemExit):
+        call_command("verify", "--case", theirs.number, "--agency", county.safety.name)

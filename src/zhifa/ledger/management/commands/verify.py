@@ -15,6 +15,7 @@ rows and every file its entries name. It is not recorded as a full run.
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from zhifa.ledger.selectors import FINDING_KINDS, AuditResult, Finding, ledger_audit
 from zhifa.ledger.services import verification_run
@@ -91,8 +92,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--agency",
-            metavar="统一社会信用代码",
-            help="与 --case 同用：案件编号在多个执法主体下重复时，指明执法主体",
+            metavar="执法主体",
+            help="与 --case 同用：执法主体的名称或统一社会信用代码（案件编号按主体编排，可能重复）",
         )
 
     def handle(self, *args, as_json: bool = False, no_record: bool = False, **options):
@@ -186,11 +187,12 @@ def _case(number: str, agency: str | None):
 
     cases = Case.objects.filter(number=number.strip()).select_related("agency")
     if agency:
-        cases = cases.filter(agency__credit_code=agency.strip())
+        agency = agency.strip()
+        cases = cases.filter(Q(agency__credit_code=agency) | Q(agency__name=agency))
     found = list(cases[:10])
     if not found:
         raise CommandError(f"没有编号为 {number} 的案件。")
     if len(found) > 1:
-        names = "、".join(f"{c.agency.name}（{c.agency.credit_code}）" for c in found)
+        names = "、".join(c.agency.name for c in found)
         raise CommandError(f"案件编号 {number} 在多个执法主体下重复：{names}；请用 --agency 指明。")
     return found[0]
