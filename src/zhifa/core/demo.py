@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from stdnum.cn import uscc
 
 from zhifa.accounts import services as accounts
 from zhifa.accounts.models import Agency, Credential, Officer, Region, Role, Unit
@@ -59,6 +60,13 @@ class _Names:
             if name not in self.used:
                 self.used.add(name)
                 return name
+
+
+def _agency_credit_code(index: int, organ: str = "11") -> str:
+    """A valid 统一社会信用代码 in the demo county: of an organ of state ("11"), or
+    of a public institution ("12")."""
+    body = f"{organ}999100MB{index:07d}"
+    return body + uscc.calc_check_digit(body)
 
 
 def demo_exists() -> bool:
@@ -210,6 +218,7 @@ class DemoBuilder:
             address=spec["address"],
             complaint_phone=spec["complaint_phone"],
             enforcement_area="示范县",
+            credit_code=_agency_credit_code(0),
         )
         unit = accounts.unit_create(
             actor=self.admin, agency=bureau, name=spec["units"][0][0], kind=spec["units"][0][1]
@@ -245,6 +254,7 @@ class DemoBuilder:
             postcode="999100",
             phone=f"0999-81{index:02d}000",
             complaint_phone=f"0999-81{index:02d}315",
+            credit_code=_agency_credit_code(index),
         )
         self._staff(agency, spec, index, demo=index == 1)
         self._equipment(agency)
@@ -347,6 +357,7 @@ class DemoBuilder:
             funding_source="财政全额拨款",
             address="示范县文化路 8 号",
             complaint_phone="0999-12318",
+            credit_code=_agency_credit_code(100 + index, organ="12"),
         )
         unit = accounts.unit_create(
             actor=self.admin, agency=agency, name="执法一中队", kind=Unit.Kind.ENFORCEMENT

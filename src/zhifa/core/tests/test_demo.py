@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from stdnum.cn import uscc
 
 from zhifa.accounts.models import Agency, Credential, Officer
 from zhifa.cases.models import Case, Procedure, Stage
@@ -56,6 +57,9 @@ def test_demo_county_has_the_agencies_people_and_matters(demo):
     }
     assert Agency.objects.filter(kind=Agency.Kind.SUPERVISORY, name="示范县司法局").exists()
     assert Agency.objects.filter(kind=Agency.Kind.ENTRUSTED).exists()
+    # Every agency has a distinct, valid 统一社会信用代码 (the 双公示 exports name it).
+    codes = list(Agency.objects.values_list("credit_code", flat=True))
+    assert len(set(codes)) == len(codes) and all(uscc.is_valid(code) for code in codes)
     assert Officer.objects.count() >= 150
     today = timezone.localdate()
     states = {c.status_on(today) for c in Credential.objects.all()}
