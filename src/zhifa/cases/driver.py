@@ -16,7 +16,9 @@ from zhifa.cases import services
 from zhifa.cases.models import Case, Procedure, Source, Stage
 from zhifa.cases.rules import STAGE_ORDER
 
-KIT_APPS = ("media", "instruments", "casefiles")
+# In the order their steps run within a stage: the reasons of a decision are
+# written, then reviewed, before the instruments step issues the decision.
+KIT_APPS = ("media", "reasons", "reviews", "instruments", "casefiles")
 _STEPS: dict[str, list] = defaultdict(list)
 
 
