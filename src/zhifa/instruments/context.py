@@ -12,7 +12,8 @@ Keys a template can use (see also ``FIELD_HELP``):
 ``agency.*``, ``case.*``, ``number`` (文号), ``title``, ``parties`` (list),
 ``party`` (the first), ``party_names``, ``officers`` (list), ``officer_names``,
 ``record.*``, ``r.<field>`` (the record's content), ``documents`` (送达回证),
-``issued_on``, ``seal``.
+``issued_on``, ``seal``, ``reasons`` (the structured reasons of the decision and
+the prior notice: see ``zhifa.reasons.rendering``).
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ FIELD_HELP = {
     "documents": "本案已制作的须送达文书，每项有 title 名称、number 文号",
     "issued_on": "制作日期",
     "seal": "印章位置占位文字",
+    "reasons": "结构化说明理由（处罚决定书、事先告知书）：structured 是否结构化；"
+    "facts 事实（n、text、evidence）；"
+    "evidence 证据（n、name、source、assessment、adopted、reason）；"
+    "provisions 依据（n、citation、quoted_text、why）；"
+    "discretion 裁量（band、benchmark、factors、reasons、amount、out_of_range_reason）；"
+    "points 当事人意见及答复（n、source、content、answer、reply）",
 }
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -279,7 +286,15 @@ def context_for(
         "documents": [{"title": t, "number": n} for t, n in documents],
         "issued_on": cn_date(issued_on),
         "seal": SEAL,
+        "reasons": _reasons(case, str(kind)),
     }
+
+
+def _reasons(case: Case, kind: str) -> dict:
+    from zhifa.reasons.rendering import reasons_context, reasons_sample
+
+    # An unsaved case is the sample a template is checked against.
+    return reasons_context(case, kind) if case.pk else reasons_sample()
 
 
 def sample_context(kind: str, agency: Agency | None = None) -> dict:

@@ -319,6 +319,8 @@ def evidence_preservation(doc) -> None:
 
 
 def prior_notice(doc) -> None:
+    """事先告知书: the reasons of the proposed decision (RSN-03), structured where the
+    case has structured reasons (``reasons.structured``), else the record's text."""
     heading(doc, "行政处罚事先告知书")
     line(doc, ("{{ party_names }}：", True))
     body(
@@ -327,18 +329,32 @@ def prior_notice(doc) -> None:
         "经调查，现将本机关拟作出行政处罚的事实、理由、依据及处罚内容告知如下：",
     )
     section_title(doc, "一、违法事实")
+    control(doc, "{%p if reasons.structured %}")
+    facts_list(doc)
+    control(doc, "{%p else %}")
     body(doc, "{{ r.facts }}")
+    control(doc, "{%p endif %}")
     section_title(doc, "二、处罚理由")
+    control(doc, "{%p if reasons.structured %}")
+    evidence_list(doc)
+    discretion_block(doc)
+    control(doc, "{%p else %}")
     body(doc, "{{ r.reasons }}")
+    control(doc, "{%p endif %}")
     section_title(doc, "三、处罚依据")
+    control(doc, "{%p if reasons.structured %}")
+    provisions_list(doc)
+    control(doc, "{%p else %}")
     body(doc, "{{ r.basis }}")
+    control(doc, "{%p endif %}")
     section_title(doc, "四、拟作出的行政处罚")
     body(doc, "{{ r.proposed_decision }}")
     section_title(doc, "五、你（单位）依法享有的权利")
     body(
         doc,
         "根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你（单位）享有陈述、"
-        "申辩的权利；符合该法第六十三条规定情形的，还享有要求听证的权利。",
+        "申辩的权利；符合该法第六十三条规定情形的，还享有要求听证的权利。你（单位）提出的事实、"
+        "理由和证据成立的，本机关将予以采纳；不予采纳的，将在处罚决定中说明理由。",
     )
     body(doc, "{{ r.rights }}")
     body(doc, "逾期未提出陈述、申辩或者听证要求的，视为放弃上述权利。")
@@ -409,8 +425,53 @@ def investigation_report(doc) -> None:
     line(doc, "{{ record.occurred_on }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
+def facts_list(doc) -> None:
+    body(doc, "经查明：")
+    control(doc, "{%p for f in reasons.facts %}")
+    body(doc, "（{{ f.n }}）{{ f.text }}。{% if f.evidence %}（证据：{{ f.evidence }}）{% endif %}")
+    control(doc, "{%p endfor %}")
+
+
+def evidence_list(doc) -> None:
+    body(doc, "本机关对证据的合法性、关联性、真实性和证明力逐一审查，采信情况及理由如下：")
+    control(doc, "{%p for e in reasons.evidence %}")
+    body(
+        doc,
+        "证据{{ e.n }}：{{ e.name }}（{{ e.source }}）。{{ e.assessment }}。"
+        "{{ e.adopted }}{% if e.reason %}，理由：{{ e.reason }}{% endif %}。",
+    )
+    control(doc, "{%p endfor %}")
+
+
+def provisions_list(doc) -> None:
+    control(doc, "{%p for p in reasons.provisions %}")
+    body(doc, "{{ p.n }}. {{ p.citation }}规定：“{{ p.quoted_text }}”适用理由：{{ p.why }}")
+    control(doc, "{%p endfor %}")
+
+
+def discretion_block(doc) -> None:
+    body(
+        doc,
+        "{% if reasons.discretion.benchmark %}适用裁量基准：{{ reasons.discretion.benchmark }}；"
+        "{% endif %}裁量阶次：{{ reasons.discretion.band }}。",
+    )
+    body(
+        doc,
+        "{% if reasons.discretion.factors %}裁量情节："
+        "{{ reasons.discretion.factors }}。{% endif %}",
+    )
+    body(doc, "裁量理由：{{ reasons.discretion.reasons }}")
+    body(
+        doc,
+        "{% if reasons.discretion.out_of_range_reason %}超出建议幅度的理由："
+        "{{ reasons.discretion.out_of_range_reason }}{% endif %}",
+    )
+
+
 def decision(doc) -> None:
-    """行政处罚决定书, with every item REC-07 (001 附件2 §22) asks for."""
+    """行政处罚决定书, with every item REC-07 (001 附件2 §22) asks for, and the four
+    kinds of reasons with the answers to the party (RSN-01, RSN-03) where the case
+    has structured reasons."""
     heading(doc, "行政处罚决定书")
     parties_block(doc)
     body(
@@ -420,14 +481,41 @@ def decision(doc) -> None:
         "权利，现已审查终结。",
     )
     section_title(doc, "一、违法事实")
+    control(doc, "{%p if reasons.structured %}")
+    facts_list(doc)
+    control(doc, "{%p else %}")
     body(doc, "经查明：{{ r.facts }}")
+    control(doc, "{%p endif %}")
     section_title(doc, "二、证据及采纳理由")
+    control(doc, "{%p if reasons.structured %}")
+    evidence_list(doc)
+    control(doc, "{%p else %}")
     body(doc, "上述事实，有下列证据证明。本机关对下列证据予以采纳，理由如下：")
     body(doc, "{{ r.evidence }}")
+    control(doc, "{%p endif %}")
     section_title(doc, "三、法律依据及适用理由")
+    control(doc, "{%p if reasons.structured %}")
+    body(doc, "本机关认为：")
+    provisions_list(doc)
+    control(doc, "{%p else %}")
     body(doc, "本机关认为：{{ r.basis }}")
+    control(doc, "{%p endif %}")
     section_title(doc, "四、适用的裁量基准及理由")
+    control(doc, "{%p if reasons.structured %}")
+    discretion_block(doc)
+    control(doc, "{%p else %}")
     body(doc, "{{ r.discretion }}")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if reasons.points %}")
+    section_title(doc, "对当事人陈述、申辩意见的采纳情况")
+    control(doc, "{%p for p in reasons.points %}")
+    body(
+        doc,
+        "（{{ p.n }}）当事人在{{ p.source }}中提出：{{ p.content }}。本机关意见：{{ p.answer }}。"
+        "{{ p.reply }}",
+    )
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p endif %}")
     section_title(doc, "五、处罚决定")
     body(doc, "综上，本机关决定：{{ r.conclusion }}")
     body(
