@@ -1,0 +1,199 @@
+"""Which catalogue rules a proposed decision matches (REV-01), and why a case is major.
+
+A decision is judged by the rule versions in force on the day it was proposed
+(the latest ``Proposal``'s date, else the decision record's date, else today).
+The two ``@source``s report the matched rules and the handler's flags to
+``zhifa.cases.major``; nothing here can be cleared by the handler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils import timezone
+
+from zhifa.cases.major import MajorReason, source
+from zhifa.cases.models import Case, Party, Procedure, Record
+from zhifa.reviews.models import (
+    AmountOf,
+    MajorDecisionRule,
+    MajorFlag,
+    PartyType,
+    PenaltyKind,
+    Proposal,
+    ReachSetting,
+    ReviewReach,
+)
+
+ORGANISATION_KINDS = (Party.Kind.LEGAL, Party.Kind.OTHER_ORG)
+HEARING_KINDS = ("hearing_application", "hearing_minutes")
+
+
+@dataclass
+class Proposed:
+    """What the catalogue reads of a case's proposed decision."""
+
+    on: date
+    action_kind: str
+    matter_id: int
+    party_types: set[str]
+    penalty_kinds: set[str] = field(default_factory=set)
+    traits: set[str] = field(default_factory=set)
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    hearing: bool = False
+
+
+def _money(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def decision_record(case: Case) -> Record | None:
+    """The decision record in force (the draft decision, 决定代拟稿)."""
+    return (
+        Record.objects.filter(
+            case=case, kind__in=("decision", "onspot_decision"), superseded_by__isnull=True
+        )
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+
+
+def proposed(case: Case) -> Proposed:
+    record = decision_record(case)
+    proposal = Proposal.objects.filter(case=case).order_by("-made_at", "-pk").first()
+    if proposal is not None:
+        on = proposal.proposed_on
+    elif record is not None:
+        on = timezone.localtime(record.occurred_at).date()
+    else:
+        on = timezone.localdate()
+    kinds = set(case.parties.values_list("kind", flat=True))
+    party_types = {
+        PartyType.ORGANISATION if k in ORGANISATION_KINDS else PartyType.NATURAL for k in kinds
+    }
+    found = Proposed(on, case.action_kind, case.matter_id, party_types)
+    fine = _money(record.content.get("fine_amount")) if record else None
+    if fine is not None:
+        found.amounts[AmountOf.FINE] = fine
+        if fine > 0:
+            found.penalty_kinds.add(PenaltyKind.FINE)
+    if proposal is not None:
+        found.penalty_kinds |= set(proposal.penalty_kinds)
+        found.traits |= set(proposal.traits)
+        for key, value in (
+            (AmountOf.CONFISCATION, proposal.confiscation_amount),
+            (AmountOf.FEES, proposal.fees_amount),
+            (AmountOf.BENEFITS, proposal.benefits_amount),
+        ):
+            if value is not None:
+                found.amounts[key] = value
+    found.hearing = Record.objects.filter(
+        case=case, kind__in=HEARING_KINDS, superseded_by__isnull=True
+    ).exists()
+    return found
+
+
+def amount_meets(amount: Decimal | None, threshold: Decimal, inclusive: bool) -> bool:
+    """``amount`` reaches ``threshold``: 以上含本数 (inclusive) or 不含本数 (exclusive)."""
+    if amount is None:
+        return False
+    return amount >= threshold if inclusive else amount > threshold
+
+
+def rule_matches(rule: MajorDecisionRule, p: Proposed) -> bool:
+    if rule.action_kind and rule.action_kind != p.action_kind:
+        return False
+    if rule.matter_id and rule.matter_id != p.matter_id:
+        return False
+    if rule.party_type != PartyType.ANY and rule.party_type not in p.party_types:
+        return False
+    if rule.penalty_kinds and not set(rule.penalty_kinds) & p.penalty_kinds:
+        return False
+    if rule.traits and not set(rule.traits) & p.traits:
+        return False
+    if rule.hearing_required and not p.hearing:
+        return False
+    return rule.amount_threshold is None or amount_meets(
+        p.amounts.get(rule.amount_of), rule.amount_threshold, rule.amount_inclusive
+    )
+
+
+def rules_in_force(agency_id: int, day: date) -> list[MajorDecisionRule]:
+    """Of each rule code, the latest version that began by ``day``, if not ended by then."""
+    latest: dict[str, MajorDecisionRule] = {}
+    for rule in (
+        MajorDecisionRule.objects.filter(agency_id=agency_id, effective_from__lte=day)
+        .select_related("matter")
+        .order_by("code", "effective_from", "version")
+    ):
+        latest[rule.code] = rule
+    return [r for r in latest.values() if r.in_force_on(day)]
+
+
+def matching_rules(case: Case) -> list[MajorDecisionRule]:
+    p = proposed(case)
+    return [r for r in rules_in_force(case.agency_id, p.on) if rule_matches(r, p)]
+
+
+@source
+def catalogue_reasons(case: Case) -> list[MajorReason]:
+    return [
+        MajorReason(
+            "catalogue_rule",
+            "符合重大执法决定法制审核目录",
+            f"{r.code}（第{r.version}版，{r.effective_from:%Y-%m-%d}起施行）{r.name}",
+        )
+        for r in matching_rules(case)
+    ]
+
+
+@source
+def flag_reasons(case: Case) -> list[MajorReason]:
+    return [
+        MajorReason(
+            "handler_flag",
+            "可能造成重大社会影响或引发社会风险",
+            f"{f.set_by_name}于{timezone.localtime(f.set_at):%Y-%m-%d}标记：{f.reason}",
+        )
+        for f in MajorFlag.objects.filter(case=case, cleared_at__isnull=True)
+    ]
+
+
+# --- Reach (REV-11) --------------------------------------------------------------------
+
+
+def reach_of(agency_id: int) -> str:
+    latest = (
+        ReachSetting.objects.filter(agency_id=agency_id)
+        .order_by("-set_at", "-pk")
+        .values_list("reach", flat=True)
+        .first()
+    )
+    return latest or settings.ZHIFA_REVIEW_REACH_DEFAULT
+
+
+def why_reviewed(case: Case) -> list[MajorReason]:
+    """Why ``case``'s decision needs a legal review; empty when it needs none."""
+    from zhifa.cases.major import major_reasons
+
+    reasons = major_reasons(case)
+    if reasons:
+        return reasons
+    reach = reach_of(case.agency_id)
+    if reach == ReviewReach.ALL or (
+        reach == ReviewReach.ALL_BUT_SIMPLE and case.procedure != Procedure.SIMPLE
+    ):
+        return [MajorReason("reach", "本机关对" + ReviewReach(reach).label + "进行法制审核")]
+    return []
+
+
+def needs_review(case: Case) -> bool:
+    return bool(why_reviewed(case))

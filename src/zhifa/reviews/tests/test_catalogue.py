@@ -1,0 +1,191 @@
+"""REV-01 catalogue matching, REV-11 reach, and the handler's major flag."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from zhifa.cases.major import is_major, major_reasons
+from zhifa.cases.models import Procedure
+from zhifa.cases.testing import open_case
+from zhifa.core.errors import Forbidden, InvalidInput
+from zhifa.ledger.models import LedgerEntry
+from zhifa.reviews import catalogue, services
+from zhifa.reviews.catalogue import amount_meets
+from zhifa.reviews.models import MajorDecisionRule, MajorFlag, ReviewReach
+from zhifa.reviews.testing import rule
+
+from .conftest import proposed
+
+pytestmark = pytest.mark.req("REV-01")
+
+
+@pytest.mark.parametrize(
+    ("amount", "threshold", "inclusive", "meets"),
+    [
+        ("9999", "10000", True, False),
+        ("10000", "10000", True, True),
+        ("10001", "10000", True, True),
+        ("9999", "10000", False, False),
+        ("10000", "10000", False, False),
+        ("10001", "10000", False, True),
+        ("99999", "100000", True, False),
+        ("100000", "100000", True, True),
+        ("100001", "100000", True, True),
+        ("99999", "100000", False, False),
+        ("100000", "100000", False, False),
+        ("100001", "100000", False, True),
+    ],
+)
+def test_amount_thresholds_inclusive_and_exclusive(amount, threshold, inclusive, meets):
+    assert amount_meets(Decimal(amount), Decimal(threshold), inclusive) is meets
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fine", "inclusive", "major"),
+    [
+        ("9999.00", True, False),
+        ("10000.00", True, True),
+        ("10001.00", True, True),
+        ("9999.00", False, False),
+        ("10000.00", False, False),
+        ("10001.00", False, True),
+    ],
+)
+def test_a_case_is_major_by_the_threshold_for_organisations(team, fine, inclusive, major):
+    rule(
+        team,
+        amount_threshold="10000",
+        amount_inclusive=inclusive,
+        party_type="organisation",
+        penalty_kinds=["fine"],
+    )
+    case = proposed(team, fine)
+    assert is_major(case) is major
+    if major:
+        (reason,) = major_reasons(case)
+        assert reason.code == "catalogue_rule" and "R1" in reason.detail
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fine", "inclusive", "major"),
+    [
+        ("99999.00", True, False),
+        ("100000.00", True, True),
+        ("100001.00", True, True),
+        ("99999.00", False, False),
+        ("100000.00", False, False),
+        ("100001.00", False, True),
+    ],
+)
+def test_a_higher_threshold_for_natural_persons(team, fine, inclusive, major):
+    rule(
+        team, code="N1", amount_threshold="100000", amount_inclusive=inclusive, party_type="natural"
+    )
+    person = {"kind": "natural", "name": "张三", "id_number": "110101199003070011"}
+    case = proposed(team, fine, parties=[person])
+    assert is_major(case) is major
+
+
+@pytest.mark.django_db
+def test_the_party_type_must_match(team):
+    rule(team, amount_threshold="1000", party_type="natural")
+    assert not is_major(proposed(team, "5000.00"))  # the default party is a company
+
+
+@pytest.mark.django_db
+def test_a_decision_is_judged_by_the_rules_in_force_when_proposed(team):
+    rule(team, amount_threshold="10000", effective_from=date(2020, 1, 1))
+    # Version 2 raises the threshold from 2030 on: today's proposal still uses version 1.
+    v2 = rule(team, amount_threshold="60000", effective_from=date(2030, 1, 1))
+    assert v2.version == 2
+    case = proposed(team, "50000.00")
+    assert is_major(case)
+    services.proposal_set(actor=team.lead, case=case, proposed_on=date(2019, 6, 1))
+    assert not is_major(case)  # before the catalogue began
+
+
+@pytest.mark.django_db
+def test_an_ended_rule_no_longer_matches(team):
+    r = rule(team, amount_threshold="10000", effective_from=date(2020, 1, 1))
+    services.rule_end(actor=team.reviewer, rule=r, ends_on=date(2021, 12, 31))
+    case = proposed(team, "50000.00")
+    assert not is_major(case)
+    services.proposal_set(actor=team.lead, case=case, proposed_on=date(2021, 6, 1))
+    assert is_major(case)
+
+
+@pytest.mark.django_db
+def test_penalty_kinds_traits_and_hearing(team):
+    rule(team, code="K", name="吊销许可证", penalty_kinds=["revoke_licence"])
+    rule(team, code="T", name="以政府名义", traits=["county_government"])
+    rule(team, code="C", name="较大数额没收", amount_of="confiscation", amount_threshold="20000")
+    case = proposed(team, "0")
+    assert not is_major(case)
+    services.proposal_set(actor=team.lead, case=case, penalty_kinds=["revoke_licence"])
+    assert [r.code for r in catalogue.matching_rules(case)] == ["K"]
+    services.proposal_set(
+        actor=team.lead, case=case, traits=["county_government"], confiscation_amount="20000"
+    )
+    assert sorted(r.code for r in catalogue.matching_rules(case)) == ["C", "T"]
+
+
+@pytest.mark.django_db
+def test_rule_refusals_change_nothing(team, county):
+    before = (MajorDecisionRule.objects.count(), LedgerEntry.objects.count())
+    with pytest.raises(Forbidden):
+        rule(team.__class__(**{**team.__dict__, "reviewer": team.lead}))
+    with pytest.raises(InvalidInput) as e:
+        rule(team)  # no criterion at all
+    assert e.value.code == "rule_without_criteria"
+    with pytest.raises(InvalidInput):
+        rule(team, amount_threshold="-1")
+    with pytest.raises(Forbidden):
+        services.rule_save(
+            actor=county.safety_admin,
+            agency=team.agency,
+            data=services.RuleInput(
+                code="X", name="x", effective_from=date(2020, 1, 1), traits=["fees"]
+            ),
+        )
+    assert (MajorDecisionRule.objects.count(), LedgerEntry.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_the_handler_flags_but_cannot_clear(team):
+    case = proposed(team)
+    assert not is_major(case)
+    flag = services.major_flag_set(
+        actor=team.lead, case=case, reason="涉及群体性投诉，社会关注度高"
+    )
+    (reason,) = major_reasons(case)
+    assert reason.code == "handler_flag" and "群体性投诉" in reason.detail
+    with pytest.raises(Forbidden):
+        services.major_flag_clear(actor=team.lead, flag=flag, reason="不重大")
+    with pytest.raises(InvalidInput):
+        services.major_flag_clear(actor=team.reviewer, flag=flag, reason=" ")
+    assert is_major(case)
+    services.major_flag_clear(actor=team.reviewer, flag=flag, reason="经核实影响有限")
+    assert not is_major(case)
+    assert MajorFlag.objects.get().cleared_by_name == "审核员"
+    assert LedgerEntry.objects.filter(action="review.flag_clear").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.req("REV-11")
+def test_reach_per_agency(team, build):
+    case = proposed(team)
+    assert not catalogue.needs_review(case)
+    with pytest.raises(Forbidden):
+        services.reach_set(actor=team.lead, agency=team.agency, reach=ReviewReach.ALL)
+    services.reach_set(actor=team.leader, agency=team.agency, reach=ReviewReach.ALL)
+    assert catalogue.needs_review(case)
+    assert catalogue.why_reviewed(case)[0].code == "reach"
+    services.reach_set(actor=team.leader, agency=team.agency, reach=ReviewReach.ALL_BUT_SIMPLE)
+    assert catalogue.needs_review(case)
+    onspot = open_case(team, procedure=Procedure.SIMPLE)
+    assert not catalogue.needs_review(onspot)
+    services.reach_set(actor=team.leader, agency=team.agency, reach=ReviewReach.MAJOR)
+    assert not catalogue.needs_review(case)
