@@ -1,0 +1,7 @@
+from rest_framework.routers import SimpleRouter
+
+from zhifa.disclosures.api import views
+
+router = SimpleRouter()
+router.register("disclosures", views.PublishedItemViewSet, basename="disclosure")
+urlpatterns = router.urls

@@ -1,0 +1,73 @@
+"""The demo county's portal (PUB-01 … PUB-10), made through the services so that
+the ledger holds every step. Call ``disclosures_demo(agency)`` for each demo
+agency after its cases are built (``zhifa demo``)."""
+
+from __future__ import annotations
+
+from zhifa.accounts.models import Agency, Role
+from zhifa.disclosures import selectors, services
+from zhifa.disclosures.models import Disclosure
+
+FLOW = "\n".join(
+    (
+        "立案",
+        "调查取证",
+        "案件审核（重大执法决定须经法制审核）",
+        "告知陈述申辩、听证权利",
+        "作出决定",
+        "送达",
+        "执行",
+        "结案归档",
+    )
+)
+GUIDE = (
+    "办理依据：见本机关行政执法事项清单。\n"
+    "申请材料：申请书、主体资格证明、经营场所证明。\n"
+    "办理时限：自受理之日起20个工作日。\n"
+    "办理地点：县政务服务中心本机关窗口。\n"
+    "进度查询：本平台或窗口电话。"
+)
+
+
+def _legal_user(agency: Agency):
+    officer = (
+        agency.officers.filter(role_grants__role=Role.REVIEWER, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    return officer.user if officer else None
+
+
+def disclosures_demo(agency: Agency) -> list[Disclosure]:
+    """Publish the agency's issued decisions (one is withdrawn, one left due in
+    review), a flowchart and a service guide. Agencies without a legal reviewer
+    are left alone."""
+    legal = _legal_user(agency)
+    if legal is None:
+        return []
+    made = []
+    for topic, title, body in (
+        (Disclosure.Topic.FLOWCHART, "行政处罚流程图", FLOW),
+        (Disclosure.Topic.SERVICE_GUIDE, "行政许可服务指南", GUIDE),
+    ):
+        item = services.disclosure_prepare(
+            actor=legal,
+            agency=agency,
+            draft=services.DraftInput(kind="ex_ante", topic=topic, title=title, body=body),
+        )
+        services.disclosure_submit(actor=legal, disclosure=item)
+        made.append(services.disclosure_publish(actor=legal, disclosure=item))
+    instruments = list(selectors.decisions_unprepared(actor=legal).filter(agency=agency))
+    for n, instrument in enumerate(instruments):
+        item = services.decision_prepare(actor=legal, instrument=instrument)
+        services.disclosure_submit(actor=legal, disclosure=item)
+        if n == len(instruments) - 1 and n > 0:
+            made.append(item)  # left in review: the queue shows a due item
+            continue
+        made.append(services.disclosure_publish(actor=legal, disclosure=item))
+    published = [d for d in made if d.kind == "decision" and d.status == "published"]
+    if len(published) > 1:
+        services.disclosure_withdraw(
+            actor=legal, disclosure=published[0], reason="原决定经行政复议被撤销（演示数据）"
+        )
+    return made
