@@ -1,0 +1,272 @@
+"""The verifiable random draw of 双随机、一公开 (INS-01). Pure functions: no
+database, no clock, no Python ``random`` state. Anyone holding the recorded
+inputs re-runs it and gets the same result.
+
+How a draw is made verifiable (commit, then reveal)
+----------------------------------------------------
+
+1. **Freeze.** When a plan is committed its libraries are copied and put in a
+   fixed order (``PlanTarget``, ``PlanInspector``, ``PlanConflict``; positions
+   from 0):
+
+   * targets in order of ``key`` (统一社会信用代码, or the name of an object with
+     no code; compared by Unicode code point, as Python sorts strings), then
+     the target's id;
+   * inspectors in order of their credential number, then the officer's id;
+   * conflicts as ``(target position, inspector position)`` pairs, sorted.
+
+   Each list is digested as ``SHA-256(canonical(list))`` where
+   ``canonical(x) = json.dumps(x, ensure_ascii=False, sort_keys=True,
+   separators=(",", ":")).encode("utf-8")`` and the lists are
+
+   * ``targets``: ``[[position, key, name, category], …]``;
+   * ``inspectors``: ``[[position, credential_number, name, [category, …]], …]``
+     (categories sorted);
+   * ``conflicts``: ``[[target_position, inspector_position], …]``.
+
+2. **Commit.** The platform makes a secret ``nonce`` (32 random bytes from the
+   operating system, as 64 hex digits) and builds the *seed material*, a JSON
+   object (see ``seed_material``) holding: the format version ``"v": 1``, the
+   plan id, the agency id, the matter code, the ratio (as a decimal string) or
+   the count, the inspectors per target, the frequency, the period, the three
+   digests, the ``beacon_source`` (which public random value will be used: a
+   lottery drawing or beacon pulse not yet produced) and the nonce.
+   ``commitment = hex(SHA-256(canonical(seed material)))`` is recorded in the
+   ledger and published (``/api/v1/inspection-draws/``) with the digests and the
+   beacon source — but not the nonce.
+
+3. **Draw.** Once the public random value has been produced, the agency enters
+   it (``beacon_value``, the text as published, e.g. ``"3 7 1"``). Then
+   ``seed = SHA-256(canonical({"v": 1, "material": seed material,
+   "beacon_value": beacon_value}))`` (32 bytes), and the draw below runs. The
+   nonce, the beacon value, the seed and ``result_digest`` are published at
+   once; the frozen lists and the result (the whole material, for re-running
+   the draw offline: ``zhifa inspections verify-draw --material FILE``) at
+   ``/api/v1/inspection-draws/{id}/material/`` once the plan's period is over
+   or every result is published, so that the drawn targets are not told in
+   advance.
+
+Neither side can bend the result: the agency fixed the libraries and the nonce
+before the beacon existed, and nobody knew the nonce (so nobody could compute
+the draw in advance from the beacon) until the draw was recorded.
+
+The pseudo-random stream
+------------------------
+
+``block(i) = SHA-256(seed ‖ uint64_be(i))`` for ``i = 0, 1, 2, …``; each block
+gives four 64-bit unsigned integers, big-endian, in order. ``below(n)`` takes
+the next integer ``x`` and returns ``x mod n`` unless ``x ≥ 2⁶⁴ − (2⁶⁴ mod n)``,
+in which case it takes the next one (rejection, so every value is equally
+likely).
+
+The draw
+--------
+
+* ``k`` targets: the count, or ``ceil(N × ratio / 100)`` for ``N`` frozen
+  targets (at most ``N``). A partial Fisher–Yates shuffle over ``[0, N)``: for
+  ``i = 0 … k−1``: ``j = i + below(N − i)``, swap positions ``i`` and ``j``; the
+  target at ``i`` is the ``i``-th drawn.
+* For each drawn target, in draw order: the *eligible* inspectors are those
+  whose categories include the target's category and who are not in conflict
+  with it, in position order. Fewer than ``m`` (inspectors per target) is an
+  error, and nothing is recorded. Otherwise ``m`` of them are picked by the
+  same partial Fisher–Yates shuffle over the eligible list, the stream going
+  on where the previous shuffle stopped (one stream for the whole draw).
+* ``result = [[target_position, [inspector_position, …]], …]`` in draw order;
+  ``result_digest = hex(SHA-256(canonical(result)))``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+VERSION = 1
+_TWO64 = 1 << 64
+
+
+def canonical(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
+def digest(value) -> str:
+    return hashlib.sha256(canonical(value)).hexdigest()
+
+
+_CATEGORY_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+def split_categories(text: str) -> list[str]:
+    """The 执法类别 written on a credential (“市场监管、安全生产”), sorted."""
+    return sorted({part for part in _CATEGORY_SPLIT.split(text or "") if part})
+
+
+# --- Seed -------------------------------------------------------------------------------
+
+
+def seed_material(
+    *,
+    plan_id: int,
+    agency_id: int,
+    matter_code: str,
+    ratio_percent: Decimal | None,
+    count: int | None,
+    inspectors_per_target: int,
+    frequency: str,
+    period_start: str,
+    period_end: str,
+    targets_digest: str,
+    inspectors_digest: str,
+    conflicts_digest: str,
+    beacon_source: str,
+    nonce: str,
+) -> dict:
+    return {
+        "v": VERSION,
+        "plan": plan_id,
+        "agency": agency_id,
+        "matter": matter_code,
+        "ratio_percent": None if ratio_percent is None else f"{Decimal(ratio_percent):.2f}",
+        "count": count,
+        "inspectors_per_target": inspectors_per_target,
+        "frequency": frequency,
+        "period": [period_start, period_end],
+        "targets_digest": targets_digest,
+        "inspectors_digest": inspectors_digest,
+        "conflicts_digest": conflicts_digest,
+        "beacon_source": beacon_source,
+        "nonce": nonce,
+    }
+
+
+def commitment_of(material: dict) -> str:
+    return digest(material)
+
+
+def seed_of(material: dict, beacon_value: str) -> bytes:
+    return hashlib.sha256(
+        canonical({"v": VERSION, "material": material, "beacon_value": beacon_value})
+    ).digest()
+
+
+# --- Stream -----------------------------------------------------------------------------
+
+
+class HashStream:
+    """SHA-256 in counter mode over ``seed``: the documented, portable stream."""
+
+    def __init__(self, seed: bytes) -> None:
+        self._seed = seed
+        self._counter = 0
+        self._buffer: list[int] = []
+
+    def _refill(self) -> None:
+        block = hashlib.sha256(self._seed + self._counter.to_bytes(8, "big")).digest()
+        self._counter += 1
+        # Reversed, so that pop() yields the four words in order.
+        self._buffer = [int.from_bytes(block[i : i + 8], "big") for i in (24, 16, 8, 0)]
+
+    def next_u64(self) -> int:
+        if not self._buffer:
+            self._refill()
+        return self._buffer.pop()
+
+    def below(self, n: int) -> int:
+        if n <= 0:
+            raise ValueError("n must be positive")
+        limit = _TWO64 - (_TWO64 % n)
+        while True:
+            x = self.next_u64()
+            if x < limit:
+                return x % n
+
+
+def partial_shuffle(stream: HashStream, n: int, k: int) -> list[int]:
+    """The first ``k`` indices of ``range(n)`` after a partial Fisher–Yates
+    shuffle. The swaps are kept sparse (only touched positions are stored), so
+    drawing ``k`` of ``n`` costs ``O(k)`` whatever ``n``; the result is exactly
+    that of shuffling a list in place."""
+    swapped: dict[int, int] = {}
+    chosen = []
+    for i in range(k):
+        j = i + stream.below(n - i)
+        at_i = swapped.get(i, i)
+        at_j = swapped.get(j, j)
+        swapped[j] = at_i
+        chosen.append(at_j)
+    return chosen
+
+
+# --- Draw -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TooFewInspectors(Exception):
+    """A drawn target has fewer eligible inspectors than the plan needs."""
+
+    target_position: int
+    available: int
+    needed: int
+
+
+def target_count(total: int, *, ratio_percent: Decimal | None, count: int | None) -> int:
+    if count is not None:
+        return min(count, total)
+    return min(total, math.ceil(total * Decimal(ratio_percent) / 100))
+
+
+def eligible_inspectors(
+    category: str,
+    inspector_categories: Sequence[Iterable[str]],
+    conflicted: Iterable[int] = (),
+) -> list[int]:
+    excluded = set(conflicted)
+    return [
+        position
+        for position, categories in enumerate(inspector_categories)
+        if category in categories and position not in excluded
+    ]
+
+
+def run(
+    *,
+    seed: bytes,
+    target_categories: Sequence[str],
+    inspector_categories: Sequence[Iterable[str]],
+    conflicts: Iterable[tuple[int, int]],
+    k: int,
+    per_target: int,
+) -> list[tuple[int, list[int]]]:
+    """The draw described in the module docstring; raises ``TooFewInspectors``."""
+    stream = HashStream(seed)
+    chosen = partial_shuffle(stream, len(target_categories), k)
+    inspector_sets = [frozenset(c) for c in inspector_categories]
+    by_category: dict[str, list[int]] = {}
+    conflicts_of: dict[int, set[int]] = {}
+    for target_position, inspector_position in conflicts:
+        conflicts_of.setdefault(target_position, set()).add(inspector_position)
+    result = []
+    for target_position in chosen:
+        category = target_categories[target_position]
+        if category not in by_category:
+            by_category[category] = eligible_inspectors(category, inspector_sets)
+        eligible = by_category[category]
+        excluded = conflicts_of.get(target_position)
+        if excluded:
+            eligible = [p for p in eligible if p not in excluded]
+        if len(eligible) < per_target:
+            raise TooFewInspectors(target_position, len(eligible), per_target)
+        picked = partial_shuffle(stream, len(eligible), per_target)
+        result.append((target_position, [eligible[p] for p in picked]))
+    return result
+
+
+def result_digest(result: Sequence[tuple[int, Sequence[int]]]) -> str:
+    return digest([[t, list(i)] for t, i in result])

@@ -1,0 +1,85 @@
+from datetime import date
+
+import pytest
+from stdnum.cn import uscc
+
+from zhifa.accounts.models import Role
+from zhifa.inspections import services
+
+
+def credit_code(n: int) -> str:
+    base = f"91990102MA{n:07d}"
+    return base + uscc.calc_check_digit(base)
+
+
+@pytest.fixture
+def manager(build, county):
+    """A unit head of the market agency: keeps libraries and plans."""
+    return build.officer(county.market, roles=(Role.OFFICER, Role.UNIT_HEAD), name="王队长").user
+
+
+@pytest.fixture
+def reviewer(build, county):
+    return build.officer(county.market, roles=(Role.REVIEWER,), name="法制审核员").user
+
+
+@pytest.fixture
+def matter(county, manager):
+    return services.matter_create(
+        actor=manager,
+        agency=county.market,
+        code="SJ-001",
+        name="食品经营者经营行为检查",
+        basis="《中华人民共和国食品安全法》第一百一十条",
+        category="市场监管",
+        content="经营资质、进货查验、贮存条件",
+        method="现场检查",
+    )
+
+
+@pytest.fixture
+def targets(matter, manager):
+    return [
+        services.target_create(
+            actor=manager,
+            matter=matter,
+            kind="enterprise",
+            name=f"示范食品店{n}",
+            credit_code=credit_code(n),
+        )
+        for n in range(1, 11)
+    ]
+
+
+@pytest.fixture
+def inspectors(build, county, matter, manager):
+    officers = [
+        build.officer(county.market, unit=county.market_unit, name=f"检查员{n}") for n in range(5)
+    ]
+    for officer in officers:
+        services.pool_add(actor=manager, matter=matter, officer=officer)
+    return officers
+
+
+@pytest.fixture
+def make_plan(matter, manager):
+    def make(**fields):
+        values = {
+            "name": "2026年第四季度食品经营抽查",
+            "frequency": "quarterly",
+            "period_start": date(2026, 10, 1),
+            "period_end": date(2026, 12, 31),
+            "ratio_percent": "30",
+            **fields,
+        }
+        return services.plan_create(actor=manager, matter=matter, **values)
+
+    return make
+
+
+@pytest.fixture
+def drawn(make_plan, targets, inspectors, manager):
+    """A plan committed and drawn: 3 of 10 targets, 2 of 5 inspectors each."""
+    plan = make_plan()
+    services.plan_commit(actor=manager, plan=plan, beacon_source="福彩3D 2026年第320期")
+    return services.plan_draw(actor=manager, plan=plan, beacon_value="3 7 1")

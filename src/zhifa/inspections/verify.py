@@ -1,0 +1,149 @@
+"""Re-running a recorded draw (INS-01): ``zhifa inspections verify-draw PLAN``
+and the plan page use this to show that the recorded result is the one the
+recorded inputs give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zhifa.inspections import draw, services
+from zhifa.inspections.models import Assignment, Plan
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    ok: bool
+    detail: str = ""
+
+
+def plan_verify(plan: Plan) -> list[Check]:
+    """Each step of the verification, in order; all ``ok`` means the draw matches."""
+    if plan.status == Plan.Status.DRAFT:
+        return [Check("名录库已冻结", False, "该计划尚未冻结名录库、公布承诺值。")]
+    lists = services.frozen(plan)
+    targets, inspectors, conflicts = lists.targets, lists.inspectors, lists.conflicts
+    checks = [
+        Check("检查对象名录摘要", draw.digest(targets) == plan.targets_digest, plan.targets_digest),
+        Check(
+            "检查人员名录摘要",
+            draw.digest(inspectors) == plan.inspectors_digest,
+            plan.inspectors_digest,
+        ),
+        Check(
+            "回避名单摘要", draw.digest(conflicts) == plan.conflicts_digest, plan.conflicts_digest
+        ),
+        Check(
+            "种子承诺值",
+            draw.commitment_of(services.plan_material(plan)) == plan.commitment,
+            plan.commitment,
+        ),
+    ]
+    if plan.status != Plan.Status.DRAWN:
+        return [*checks, Check("已抽取", False, "该计划尚未抽取。")]
+    try:
+        seed, result = services.compute_draw(plan, plan.beacon_value, lists)
+    except draw.TooFewInspectors as exc:
+        return [*checks, Check("重新抽取", False, f"检查人员不足：序号 {exc.target_position}")]
+    checks.append(Check("随机种子", seed.hex() == plan.seed, seed.hex()))
+    digest = draw.result_digest(result)
+    checks.append(Check("抽取结果摘要", digest == plan.result_digest, digest))
+    recorded = _recorded_result(plan, lists)
+    checks.append(
+        Check(
+            "已记录的抽查任务与重新抽取一致",
+            recorded == [(t, list(i)) for t, i in result],
+            f"{len(recorded)} 个检查对象",
+        )
+    )
+    return checks
+
+
+def _recorded_result(plan: Plan, lists) -> list[tuple[int, list[int]]]:
+    """The inspections and assignments in the database, as frozen positions."""
+    target_pos = {target_id: n for n, target_id in enumerate(lists.target_ids)}
+    officer_pos = {officer_id: n for n, officer_id in enumerate(lists.officer_ids)}
+    chosen: dict[int, list[int]] = {}
+    for inspection_id, officer_id in (
+        Assignment.objects.filter(inspection__plan=plan)
+        .order_by("inspection__order", "order")
+        .values_list("inspection_id", "officer_id")
+    ):
+        chosen.setdefault(inspection_id, []).append(officer_pos.get(officer_id, -1))
+    return [
+        (target_pos.get(target_id, -1), chosen.get(pk, []))
+        for pk, target_id in plan.inspections.order_by("order").values_list("pk", "target_id")
+    ]
+
+
+def material_public(plan: Plan, today=None) -> bool:
+    """Whether the full draw material may be published: once drawn, and after
+    the plan's period or once every result is published, so that nobody learns
+    from it which targets are to be inspected before the checks are done."""
+    from django.utils import timezone
+
+    from zhifa.inspections.models import Inspection
+
+    if plan.status != Plan.Status.DRAWN:
+        return False
+    today = today or timezone.localdate()
+    if today > plan.period_end:
+        return True
+    return not plan.inspections.exclude(status=Inspection.Status.PUBLISHED).exists()
+
+
+def material_of(plan: Plan) -> dict:
+    """Everything needed to re-run a recorded draw without the database: the
+    seed material (with the revealed nonce), the public random value, the
+    frozen lists and the recorded result, as positions (``draw`` docstring)."""
+    lists = services.frozen(plan)
+    return {
+        "plan": plan.pk,
+        "material": services.plan_material(plan),
+        "commitment": plan.commitment,
+        "beacon_value": plan.beacon_value,
+        "seed": plan.seed,
+        "result_digest": plan.result_digest,
+        "targets": lists.targets,
+        "inspectors": lists.inspectors,
+        "conflicts": lists.conflicts,
+        "result": [[t, i] for t, i in _recorded_result(plan, lists)],
+    }
+
+
+def verify_material(data: dict) -> list[Check]:
+    """Re-run a draw from its published material alone (no database)."""
+    material = data["material"]
+    targets, inspectors, conflicts = data["targets"], data["inspectors"], data["conflicts"]
+    checks = [
+        Check("检查对象名录摘要", draw.digest(targets) == material["targets_digest"]),
+        Check("检查人员名录摘要", draw.digest(inspectors) == material["inspectors_digest"]),
+        Check("回避名单摘要", draw.digest(conflicts) == material["conflicts_digest"]),
+        Check("种子承诺值", draw.commitment_of(material) == data["commitment"], data["commitment"]),
+    ]
+    seed = draw.seed_of(material, data["beacon_value"])
+    checks.append(Check("随机种子", seed.hex() == data["seed"], seed.hex()))
+    try:
+        result = draw.run(
+            seed=seed,
+            target_categories=[t[3] for t in targets],
+            inspector_categories=[i[3] for i in inspectors],
+            conflicts=[tuple(c) for c in conflicts],
+            k=draw.target_count(
+                len(targets),
+                ratio_percent=material["ratio_percent"],
+                count=material["count"],
+            ),
+            per_target=material["inspectors_per_target"],
+        )
+    except draw.TooFewInspectors as exc:
+        return [*checks, Check("重新抽取", False, f"检查人员不足：序号 {exc.target_position}")]
+    digest = draw.result_digest(result)
+    checks.append(Check("抽取结果摘要", digest == data["result_digest"], digest))
+    checks.append(
+        Check(
+            "公布的抽取结果与重新抽取一致",
+            [[t, list(i)] for t, i in result] == [[t, list(i)] for t, i in data["result"]],
+        )
+    )
+    return checks
