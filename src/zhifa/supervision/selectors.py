@@ -1,0 +1,94 @@
+"""Who sees which part of the supervision platform (SUP-01, SUP-05, PUB-11).
+
+The 司法局's supervisors see every agency of their region, or one of them; an
+agency's leaders see their own agency. Everyone else — officers, reviewers,
+the system administrator, who does not read case data — gets a 404, as for any
+object outside a reader's scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from zhifa.accounts.models import Agency, Region, Role
+from zhifa.accounts.selectors import officer_of, region_scope, roles_of, supervised_region
+from zhifa.cases.models import Case
+from zhifa.core.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The agencies a supervision page covers, and for whom."""
+
+    actor: object
+    agencies: QuerySet[Agency]
+    region: Region | None = None
+    agency: Agency | None = None
+
+    @property
+    def title(self) -> str:
+        if self.agency is not None:
+            return self.agency.name
+        return f"{self.region.name}（全区域）" if self.region else ""
+
+    @property
+    def cases(self) -> QuerySet[Case]:
+        return Case.objects.filter(agency__in=self.agencies)
+
+    @property
+    def is_region(self) -> bool:
+        return self.agency is None
+
+
+def region_agencies(region: Region) -> QuerySet[Agency]:
+    """The agencies supervised in ``region``: every agency there but the 司法局 itself."""
+    return Agency.objects.filter(region_scope(region)).exclude(kind=Agency.Kind.SUPERVISORY)
+
+
+def supervision_scope(*, actor, agency=None) -> Scope:
+    """The scope of ``actor``'s supervision pages, narrowed to ``agency`` (a pk)
+    when given; ``NotFound`` for anyone without one or an agency outside it."""
+    region = supervised_region(actor)
+    if region is not None:
+        agencies = region_agencies(region)
+        if agency in (None, ""):
+            return Scope(actor, agencies, region=region)
+        found = agencies.filter(pk=_pk(agency)).first()
+        if found is None:
+            raise NotFound("执法主体不存在，或不在您的监督范围内。")
+        return Scope(actor, Agency.objects.filter(pk=found.pk), region=region, agency=found)
+    officer = officer_of(actor)
+    if officer is None or Role.LEADER not in roles_of(actor):
+        raise NotFound("页面不存在，或您无权查看。")
+    if agency not in (None, "") and _pk(agency) != officer.agency_id:
+        raise NotFound("执法主体不存在，或不在您的监督范围内。")
+    return Scope(actor, Agency.objects.filter(pk=officer.agency_id), agency=officer.agency)
+
+
+def _pk(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def evaluation_list(*, actor):
+    """The case file evaluations ``actor`` may see: a supervisor's region, a leader's agency."""
+    from zhifa.supervision.models import FileEvaluation
+
+    try:
+        scope = supervision_scope(actor=actor)
+    except NotFound:
+        return FileEvaluation.objects.none()
+    return FileEvaluation.objects.filter(agency__in=scope.agencies).select_related(
+        "agency", "drawn_by"
+    )
+
+
+def evaluation_get(*, actor, pk):
+    found = evaluation_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("评查抽样不存在，或您无权查看。")
+    return found
