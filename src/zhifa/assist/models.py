@@ -1,0 +1,185 @@
+"""Transcripts of audio and video records (REC-05 text record; INF-04 speech recognition).
+
+001 附件2 §32 asks that a sound recording used as evidence carry its text record
+(应该附有相应文字记录). For each audio or video ``media.MediaItem`` an officer can
+ask for a machine transcript: a ``TranscriptionJob`` queues the work, which a
+background worker (``zhifa assist work``) carries out. Its result is version 1
+of the recording's ``Transcript``, made of timestamped ``TranscriptSegment``s.
+An officer's correction never changes it: it is a new version, based on the one
+it corrects, with its own ledger entry; the machine's text stays readable.
+
+The job row is the queue (status, progress, error), so its fields change as the
+work goes on; every change of status is in the ledger. Transcripts and segments
+are written once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from zhifa.cases.models import Case
+from zhifa.media.models import MediaItem
+
+
+class TranscriptionJob(models.Model):
+    """The machine transcription of one recording (REC-05, INF-04).
+
+    One per recording. ``queued`` → ``running`` → ``done``; a job may be
+    ``cancelled`` while queued or running, and ends ``failed`` with its reason
+    when the audio cannot be read or recognised. A failed or cancelled job is
+    queued again by a retry (``attempts`` counts the tries); the recording itself
+    is never touched.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "转写中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        CANCELLED = "cancelled", "已取消"
+
+    item = models.OneToOneField(
+        MediaItem,
+        verbose_name="音像记录",
+        on_delete=models.PROTECT,
+        related_name="transcription_job",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="transcription_jobs"
+    )
+    status = models.CharField("状态", max_length=16, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    error = models.TextField("失败原因", blank=True)
+    attempts = models.PositiveIntegerField("尝试次数", default=1)
+    engine = models.CharField("识别引擎", max_length=64, blank=True)
+    audio_seconds = models.FloatField("音频时长（秒）", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间")
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        "最近进度时间", null=True, blank=True, help_text="工作进程每处理一段即更新"
+    )
+    worker = models.CharField("工作进程", max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = "语音转写任务"
+        verbose_name_plural = "语音转写任务"
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="assist_job_progress"),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""), name="assist_job_failed_has_error"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.filename} 转写（{self.get_status_display()}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class Transcript(models.Model):
+    """One version of a recording's text record (REC-05; 001 附件2 §32).
+
+    Version 1 is the machine's (``source`` = ``machine``, linked to its job);
+    each correction by a handling officer is the next version, ``based_on`` the
+    one it corrects. The highest version is the one in force; earlier ones stay.
+    ``text`` is the segments' text joined, for search; ``sha256`` its digest, as
+    recorded in the ledger.
+    """
+
+    class Source(models.TextChoices):
+        MACHINE = "machine", "机器转写"
+        CORRECTION = "correction", "人工校正"
+
+    item = models.ForeignKey(
+        MediaItem, verbose_name="音像记录", on_delete=models.PROTECT, related_name="transcripts"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="transcripts"
+    )
+    version = models.PositiveIntegerField("版本")
+    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name="所校正的版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    job = models.ForeignKey(
+        TranscriptionJob,
+        verbose_name="转写任务",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transcripts",
+    )
+    engine = models.CharField("识别引擎", max_length=64, blank=True)
+    text = models.TextField("全文", blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    note = models.TextField("校正说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="校正人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("形成时间")
+
+    class Meta:
+        verbose_name = "文字记录版本"
+        verbose_name_plural = "文字记录版本"
+        ordering = ["item_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version"], name="assist_transcript_version"),
+            models.CheckConstraint(
+                condition=Q(source="machine", job__isnull=False)
+                | Q(source="correction", based_on__isnull=False, created_by__isnull=False),
+                name="assist_transcript_source",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="assist_transcript_v1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.filename} 文字记录 第 {self.version} 版（{self.get_source_display()}）"
+
+
+class TranscriptSegment(models.Model):
+    """A stretch of speech with its time in the recording (seconds from its start)."""
+
+    transcript = models.ForeignKey(
+        Transcript, verbose_name="文字记录", on_delete=models.PROTECT, related_name="segments"
+    )
+    position = models.PositiveIntegerField("序号")
+    start = models.FloatField("开始（秒）")
+    end = models.FloatField("结束（秒）")
+    text = models.TextField("内容")
+
+    class Meta:
+        verbose_name = "文字记录片段"
+        verbose_name_plural = "文字记录片段"
+        ordering = ["transcript_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transcript", "position"], name="assist_segment_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(end__gte=models.F("start")),
+                name="assist_segment_times",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.start:.1f}–{self.end:.1f}] {self.text}"
