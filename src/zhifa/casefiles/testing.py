@@ -21,7 +21,7 @@ def close(t: kit.Team, case: Case, *, ended_on: date | None = None) -> Case:
     case = kit.advance_to(t, case, Stage.EXECUTION)
     for kind in driver.CORE_STEPS[case.procedure][Stage.CLOSED]:
         kit.add(t, case, kind)
-    for fn in driver._STEPS[Stage.CLOSED]:
+    for fn in driver.steps(Stage.CLOSED):
         fn(t, case)
     return case_services.case_advance(
         actor=t.lead, case=case, to_stage=Stage.CLOSED, ended_on=ended_on

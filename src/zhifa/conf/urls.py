@@ -15,6 +15,10 @@ api_v1 = [
     path("", include("zhifa.equipment.api.urls")),
     path("", include("zhifa.reviews.api.urls")),
     path("", include("zhifa.reasons.api.urls")),
+    path("", include("zhifa.inspections.api.urls")),
+    path("", include("zhifa.supervision.api.urls")),
+    path("", include("zhifa.assist.api.urls")),
+    path("", include("zhifa.disclosures.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +33,9 @@ urlpatterns = [
     path("workbench/", include("zhifa.equipment.urls")),
     path("workbench/", include("zhifa.reviews.urls")),
     path("workbench/", include("zhifa.reasons.urls")),
+    path("workbench/", include("zhifa.inspections.urls")),
+    path("workbench/", include("zhifa.supervision.urls")),
+    path("workbench/", include("zhifa.assist.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import NoReverseMatch, get_resolver
+from django.urls import reverse as django_reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -46,30 +48,27 @@ def own_agency(request, given):
 
 
 class APIRootView(APIView):
-    """The index of /api/v1/: every resource with its address."""
-
-    resources = {
-        "agencies": "agency",
-        "units": "unit",
-        "officers": "officer",
-        "credentials": "credential",
-        "matters": "matter",
-        "cases": "case",
-        "instruments": "instrument",
-        "casefiles": "casefile",
-        "media": "media",
-        "media-requirements": "media-requirement",
-        "devices": "device",
-        "rooms": "room",
-        "equipment-ratios": "equipment-ratio",
-    }
+    """The index of /api/v1/: every resource with its address, read from the URL
+    configuration so that a new resource is listed without being named here."""
 
     @extend_schema(exclude=True)
     def get(self, request):
         return Response(
-            {
-                plural: reverse(f"api:{name}-list", request=request)
-                for plural, name in self.resources.items()
-            }
+            {name: reverse(f"api:{route}", request=request) for name, route in _list_routes()}
             | {"schema": reverse("api-schema", request=request)}
         )
+
+
+def _list_routes() -> list[tuple[str, str]]:
+    """(resource, route name) of every top-level list route under ``api:``."""
+    _, api = get_resolver().namespace_dict["api"]
+    found = []
+    for name in api.reverse_dict:
+        if not isinstance(name, str) or not name.endswith("-list"):
+            continue
+        try:
+            path = django_reverse(f"api:{name}")
+        except NoReverseMatch:
+            continue  # nested under another resource (a case's records …)
+        found.append((path.rstrip("/").rsplit("/", 1)[-1], name))
+    return sorted(found)

@@ -108,8 +108,10 @@ class DemoBuilder:
                 agency = self._agency(county, spec, index)
                 if spec.get("entrusted"):
                     self._entrusted(county, agency, spec["entrusted"], index)
+            self._catalogues()
             if self.cases:
                 self._cases()
+            self._portal()
         # Sign the demo ledger once, so `zhifa ledger verify` has a checkpoint to check.
         ledger_services.checkpoint_issue()
         counts = Credential.objects.values_list("status", "valid_until")
@@ -119,6 +121,29 @@ class DemoBuilder:
         self.report.agencies = Agency.objects.count()
         self.report.officers = Officer.objects.count()
         return self.report
+
+    def _catalogues(self) -> None:
+        """What the agencies keep before their cases: the provisions library and
+        discretion benchmarks, each agency's major-decision catalogue, and the
+        market agency's random-inspection plan."""
+        from zhifa.inspections.demo import inspections_demo
+        from zhifa.reasons.demo import reasons_demo
+        from zhifa.reviews.demo import reviews_demo
+
+        reasons_demo(actor=self.admin)
+        enforcing = Agency.objects.filter(kind=Agency.Kind.ENFORCEMENT).order_by("pk")
+        for agency in enforcing:
+            # The catalogue is the legal unit's to keep (REV-01).
+            reviewer = agency.officers.filter(role_grants__role=Role.REVIEWER).order_by("pk")
+            reviews_demo(agency, reviewer.first().user)
+        inspections_demo(enforcing.get(domain="market"), self.admin)
+
+    def _portal(self) -> None:
+        """Each agency's public items, and its decisions prepared and published."""
+        from zhifa.disclosures.demo import disclosures_demo
+
+        for agency in Agency.objects.exclude(kind=Agency.Kind.SUPERVISORY).order_by("pk"):
+            disclosures_demo(agency)
 
     def _cases(self) -> None:
         from zhifa.cases.demo import DemoCases

@@ -448,4 +448,6 @@ def test_case_closed_by_service_left_at_the_premises_with_video(client, team, vi
 def _open_case_via_services(team):
     from zhifa.cases.testing import open_case
 
-    return open_case(team)
+    # Started yesterday: the records below are dated hours ago, which just after
+    # local midnight is yesterday.
+    return open_case(team, started_on=timezone.localdate() - timedelta(days=1))

@@ -28,7 +28,7 @@ from zhifa.media.models import MediaItem
 
 pytestmark = pytest.mark.req("REC-12")
 
-APPS = ("cases", "media", "instruments", "casefiles")
+APPS = ("cases", "media", "instruments", "casefiles", "reviews", "reasons", "assist")
 
 
 @dataclass
@@ -66,6 +66,9 @@ LOGGED = {
     "casefiles:pdf": lambda s: {"pk": s.case.pk},
     "casefiles:zip": lambda s: {"pk": s.case.pk},
     "casefiles:entry-pdf": lambda s: {"pk": s.case.pk, "entry_pk": s.entry.pk},
+    # Workbench: transcripts of recordings
+    "assist:transcript": lambda s: {"pk": s.media.pk},
+    "api:transcription-detail": lambda s: {"pk": s.media.pk},
     # API
     "api:case-detail": lambda s: {"pk": s.case.pk},
     "api:case-record-list": lambda s: {"case_pk": s.case.pk},
@@ -76,6 +79,9 @@ LOGGED = {
     "api:casefile-detail": lambda s: {"pk": s.case.pk},
     "api:casefile-pdf": lambda s: {"pk": s.case.pk},
     "api:casefile-zip": lambda s: {"pk": s.case.pk},
+    # Legal review: the case's review page (rounds, opinions, trail)
+    "reviews:case": lambda s: {"pk": s.case.pk},
+    "api:review-case-detail": lambda s: {"pk": s.case.pk},
 }
 
 # --- The routes that need no view entry, and why ----------------------------------------
@@ -84,6 +90,7 @@ LIST = "list of the cases (or their items) the user may see; opening one is logg
 POST_ONLY = "POST only: an action, logged by its service as a write"
 FORM = "form or confirmation of an action; shows the case number, none of its content"
 AGENCY = "agency settings (templates, number formats, AV list, pre-printed forms): no case"
+REVIEW_OBJECT = "logs case.view; the sample case has no legal review (see reviews/tests)"
 
 ALLOWLIST = {
     # Workbench: cases
@@ -124,6 +131,17 @@ ALLOWLIST = {
     "casefiles:assemble": FORM,
     "casefiles:archive": FORM,
     "casefiles:supplement": FORM,
+    # Workbench and API: transcripts
+    "assist:start": FORM,
+    "assist:cancel": FORM,
+    "assist:progress": "status and percentage of the transcription job, no text",
+    "assist:correct": "form for handlers of an open case (the sample is closed); "
+    "its GET logs case.view (assist/tests/test_views.py)",
+    "assist:search": "search across cases; each case whose text is shown is logged",
+    "api:transcription-list": LIST,
+    "api:transcription-cancel": POST_ONLY,
+    "api:transcription-corrections": POST_ONLY,
+    "api:transcript-segment-list": "search across cases; each case whose text is shown is logged",
     # API: cases
     "api:case-list": LIST,
     "api:case-advance": POST_ONLY,
@@ -149,6 +167,41 @@ ALLOWLIST = {
     "api:casefile-assemble": POST_ONLY,
     "api:casefile-archive": POST_ONLY,
     "api:casefile-supplements": POST_ONLY,
+    # Legal review. Its object pages log a case.view like the case page; the sample
+    # case has no review to address them by (tested in reviews/tests/test_views.py).
+    "reviews:queue": LIST,
+    "reviews:submit": FORM + " (an empty submission form)",
+    "reviews:check": FORM + " (which materials the checklist finds missing)",
+    "reviews:flag": FORM,
+    "reviews:deliberate": FORM + " (an empty minutes form)",
+    "reviews:pause": FORM,
+    "reviews:resume": FORM,
+    "reviews:extend": FORM,
+    "reviews:decide": FORM + " (an empty opinion form)",
+    "reviews:respond": FORM + " (the opinion being answered; logged on the review page)",
+    "reviews:document": REVIEW_OBJECT,
+    "reviews:notice": REVIEW_OBJECT,
+    "reviews:rule-list": AGENCY,
+    "reviews:rule-create": AGENCY,
+    "reviews:rule-import": AGENCY,
+    "api:review-rule-list": AGENCY,
+    "api:review-rule-detail": AGENCY,
+    "api:review-rule-end": POST_ONLY,
+    "api:review-submission-list": LIST,
+    "api:review-submission-detail": REVIEW_OBJECT,
+    "api:review-submission-check": POST_ONLY,
+    "api:review-submission-supplement": POST_ONLY,
+    "api:review-submission-pause": POST_ONLY,
+    "api:review-submission-resume": POST_ONLY,
+    "api:review-submission-extend": POST_ONLY,
+    "api:review-submission-decide": POST_ONLY,
+    "api:review-list": LIST,
+    "api:review-detail": REVIEW_OBJECT,
+    "api:review-respond": POST_ONLY,
+    "api:review-deliberation-list": LIST,
+    "api:review-deliberation-detail": REVIEW_OBJECT,
+    "api:review-case-flag": POST_ONLY,
+    "api:review-case-proposal": POST_ONLY,
 }
 
 

@@ -612,7 +612,9 @@ def test_closing_asks_for_the_end_date_and_sets_the_archive_deadline(client_for,
 def test_the_case_page_with_200_records_stays_within_50_queries(
     client_for, team, django_assert_max_num_queries
 ):
-    case = advance_to(team, open_case(team), Stage.INVESTIGATION)
+    # Started yesterday: the records below are dated from three hours ago.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    case = advance_to(team, open_case(team, started_on=yesterday), Stage.INVESTIGATION)
     before = case.records.count()
     image = signature_image(team.lead)
     start = timezone.now() - timedelta(hours=3)

@@ -23,3 +23,6 @@ def test_api_root_lists_the_resources(client, county):
     body = client.get("/api/v1/").json()
     assert body["matters"].endswith("/api/v1/matters/")
     assert set(body) >= {"agencies", "units", "officers", "credentials", "matters", "schema"}
+    # Every list route is there, with no list kept by hand: a new resource appears.
+    assert set(body) >= {"cases", "instruments", "media", "devices", "reviews", "inspection-plans"}
+    assert "records" not in body  # nested under a case: reached from the case
