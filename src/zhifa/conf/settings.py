@@ -213,7 +213,9 @@ ZHIFA_REASONS_MIN_CHARS = env.int("ZHIFA_REASONS_MIN_CHARS", 8)
 ZHIFA_REASONS_MIN_ASSESSMENT_CHARS = env.int("ZHIFA_REASONS_MIN_ASSESSMENT_CHARS", 4)
 ZHIFA_REASONS_BOILERPLATE_MIN_CHARS = env.int("ZHIFA_REASONS_BOILERPLATE_MIN_CHARS", 30)
 ZHIFA_REASONS_STRUCTURED_FOR_ALL = env.bool("ZHIFA_REASONS_STRUCTURED_FOR_ALL", False)
-ZHIFA_REASONS_STRUCTURED_FOR_DETAILED = env.bool("ZHIFA_REASONS_STRUCTURED_FOR_DETAILED", False)
+# RSN-02: where detailed reasons are required (a hearing, a major decision), the
+# structured reasons are required before the decision (001 附件4).
+ZHIFA_REASONS_STRUCTURED_FOR_DETAILED = env.bool("ZHIFA_REASONS_STRUCTURED_FOR_DETAILED", True)
 # Warn an officer and the agency this many days before a credential expires.
 ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS = env.int("ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS", 30)
 # Years seeded into the work calendar from chinesecalendar (inclusive).

@@ -66,6 +66,8 @@ LOGGED = {
     "casefiles:pdf": lambda s: {"pk": s.case.pk},
     "casefiles:zip": lambda s: {"pk": s.case.pk},
     "casefiles:entry-pdf": lambda s: {"pk": s.case.pk, "entry_pk": s.entry.pk},
+    # Workbench: reasons
+    "reasons:detail": lambda s: {"pk": s.case.pk},
     # Workbench: transcripts of recordings
     "assist:transcript": lambda s: {"pk": s.media.pk},
     "api:transcription-detail": lambda s: {"pk": s.media.pk},
@@ -91,6 +93,8 @@ POST_ONLY = "POST only: an action, logged by its service as a write"
 FORM = "form or confirmation of an action; shows the case number, none of its content"
 AGENCY = "agency settings (templates, number formats, AV list, pre-printed forms): no case"
 REVIEW_OBJECT = "logs case.view; the sample case has no legal review (see reviews/tests)"
+
+REASONS_API = "logs case.view per case shown (reasons/tests/test_api.py)"
 
 ALLOWLIST = {
     # Workbench: cases
@@ -131,6 +135,28 @@ ALLOWLIST = {
     "casefiles:assemble": FORM,
     "casefiles:archive": FORM,
     "casefiles:supplement": FORM,
+    # Workbench and API: reasons. The API reads log a look per case shown (list) or
+    # at the item's case (detail); the closed sample has no reasons to address them
+    # by: reasons/tests/test_api.py::test_every_api_read_is_logged_as_a_look_at_its_case.
+    "reasons:edit": "form for handlers of an open case; its GET logs case.view (reasons tests)",
+    "reasons:request-create": FORM,
+    "reasons:exemption-create": FORM,
+    "reasons:oral-create": FORM,
+    "reasons:request-list": LIST,
+    "reasons:request-answer": FORM + "; its GET logs case.view (reasons tests)",
+    "reasons:exemption-objection": FORM,
+    "api:reasons-list": REASONS_API,
+    "api:reasons-detail": REASONS_API,
+    "api:reasons-check": REASONS_API,
+    "api:reasons-assist": "needs ?case=; logs case.view for that case (reasons tests)",
+    "api:reasons-request-list": REASONS_API,
+    "api:reasons-request-detail": REASONS_API,
+    "api:reasons-request-answer": POST_ONLY,
+    "api:reasons-exemption-list": REASONS_API,
+    "api:reasons-exemption-detail": REASONS_API,
+    "api:reasons-exemption-objection": POST_ONLY,
+    "api:oral-reasons-list": REASONS_API,
+    "api:oral-reasons-detail": REASONS_API,
     # Workbench and API: transcripts
     "assist:start": FORM,
     "assist:cancel": FORM,

@@ -30,6 +30,28 @@ def _case(request, pk):
     return case_get(actor=request.user, pk=int(pk))
 
 
+class LoggedReads:
+    """Reads of reasons, requests, exemptions and oral reasons show what a case
+    holds: each is put on record as a look at its case (REC-12), a list once per
+    case on the page it returns."""
+
+    logged_as = ""
+
+    def retrieve(self, request, pk=None):
+        item = self.get_object()
+        case_viewed(actor=request.user, case=item.case, what=f"{self.logged_as}:{item.pk}")
+        return Response(self.get_serializer(item).data)
+
+    def list(self, request, *args, **kwargs):
+        rows = self.filter_queryset(self.get_queryset()).select_related("case")
+        page = self.paginate_queryset(rows)
+        shown = list(page if page is not None else rows)
+        for case in {row.case_id: row.case for row in shown}.values():
+            case_viewed(actor=request.user, case=case, what=self.logged_as)
+        data = self.get_serializer(shown, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+
 class ReasonsSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
     saved_by = serializers.CharField(source="saved_by.username", read_only=True)
@@ -59,8 +81,11 @@ class ReasonsSaveSerializer(serializers.Serializer):
         responses={201: ReasonsSerializer},
     ),
 )
-class ReasonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReasonsViewSet(
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = ReasonsSerializer
+    logged_as = "reasons"
     ordering_fields = ["saved_at", "number"]
 
     def get_queryset(self):
@@ -72,11 +97,6 @@ class ReasonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_serializer_class(self):
         return ReasonsSaveSerializer if self.action == "create" else ReasonsSerializer
-
-    def retrieve(self, request, pk=None):
-        version = self.get_object()
-        case_viewed(actor=request.user, case=version.case, what=f"reasons:{version.pk}")
-        return Response(ReasonsSerializer(version).data)
 
     def create(self, request):
         given = self.get_serializer(data=request.data)
@@ -183,9 +203,10 @@ class AnswerSerializer(serializers.Serializer):
     create=extend_schema(summary="登记说明理由申请（7日内书面答复）"),
 )
 class ReasonsRequestViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = RequestSerializer
+    logged_as = "reasons_request"
     ordering_fields = ["deadline", "requested_on"]
 
     def get_queryset(self):
@@ -239,8 +260,11 @@ class ObjectionSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="不说明理由情形详情"),
     create=extend_schema(summary="记录不说明理由的情形（RSN-06）"),
 )
-class ExemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ExemptionViewSet(
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = ExemptionSerializer
+    logged_as = "reasons_exemption"
 
     def get_queryset(self):
         return ReasonsExemption.objects.filter(
@@ -288,8 +312,11 @@ class OralSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary="口头说明理由记录"),
     create=extend_schema(summary="记录简易程序口头说明理由（RSN-05）"),
 )
-class OralReasonsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OralReasonsViewSet(
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = OralSerializer
+    logged_as = "oral_reasons"
 
     def get_queryset(self):
         return OralReasons.objects.filter(case__in=case_list(actor=self.request.user).values("pk"))

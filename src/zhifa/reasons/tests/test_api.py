@@ -145,3 +145,50 @@ def test_requests_and_exemptions_through_the_api(team):
     )
     assert objected.status_code == 200 and objected.json()["cancelled_at"]
     assert LedgerEntry.objects.filter(action__startswith="reasons.").count() == 4
+
+
+@pytest.mark.req("REC-12")
+def test_every_api_read_is_logged_as_a_look_at_its_case(team, build, county):
+    from zhifa.cases.models import Stage
+    from zhifa.cases.testing import advance_to
+    from zhifa.reasons.services import reasons_save
+    from zhifa.reasons.testing import library, valid_content
+
+    case = advance_to(team, open_case(team), Stage.DECISION)
+    library(team.sysadmin)
+    version = reasons_save(actor=team.lead, case=case, content=valid_content(case), note="")
+    api = client_of(team.lead)
+    request = api.post(
+        "/api/v1/reasons-requests/",
+        {"case": case.pk, "requester": "张三", "content": "请说明理由", "channel": "workbench"},
+        format="json",
+    ).json()
+    exemption = api.post(
+        "/api/v1/reasons-exemptions/",
+        {"case": case.pk, "ground": "favourable", "explanation": "决定不予处罚，有利于当事人"},
+        format="json",
+    ).json()
+    reads = [
+        ("/api/v1/reasons/", "reasons"),
+        (f"/api/v1/reasons/{version.pk}/", f"reasons:{version.pk}"),
+        (f"/api/v1/reasons/{version.pk}/check/", f"reasons:{version.pk}:check"),
+        (f"/api/v1/reasons/assist/?case={case.pk}", "reasons:assist"),
+        ("/api/v1/reasons-requests/", "reasons_request"),
+        (f"/api/v1/reasons-requests/{request['id']}/", f"reasons_request:{request['id']}"),
+        ("/api/v1/reasons-exemptions/", "reasons_exemption"),
+        (
+            f"/api/v1/reasons-exemptions/{exemption['id']}/",
+            f"reasons_exemption:{exemption['id']}",
+        ),
+    ]
+    for url, what in reads:
+        last = LedgerEntry.objects.order_by("-seq").first().seq
+        assert api.get(url).status_code == 200, url
+        [entry] = LedgerEntry.objects.filter(seq__gt=last)
+        assert (entry.action, entry.payload) == ("case.view", {"number": case.number, "what": what})
+    # Another agency's officer sees empty lists, gets 404 on the items, and leaves no look.
+    outsider = client_of(build.officer(county.safety, name="他局执法员").user)
+    last = LedgerEntry.objects.order_by("-seq").first().seq
+    assert outsider.get("/api/v1/reasons/").json()["count"] == 0
+    assert outsider.get(f"/api/v1/reasons/{version.pk}/").status_code == 404
+    assert not LedgerEntry.objects.filter(seq__gt=last).exists()
