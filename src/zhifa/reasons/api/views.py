@@ -30,11 +30,11 @@ def _case(request, pk):
     return case_get(actor=request.user, pk=int(pk))
 
 
+# Reads of reasons, requests, exemptions and oral reasons show what a case holds:
+# each is put on record as a look at its case (REC-12), a list once per case on the
+# page it returns. (A comment, not a docstring: the schema would take it as every
+# endpoint's description.)
 class LoggedReads:
-    """Reads of reasons, requests, exemptions and oral reasons show what a case
-    holds: each is put on record as a look at its case (REC-12), a list once per
-    case on the page it returns."""
-
     logged_as = ""
 
     def retrieve(self, request, pk=None):
