@@ -11,8 +11,14 @@ from itertools import groupby
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zhifa.accounts.models import Agency, Credential
-from zhifa.accounts.selectors import is_sysadmin, officer_of, region_scope, supervised_region
+from zhifa.accounts.models import Agency, Credential, Role, Unit
+from zhifa.accounts.selectors import (
+    is_sysadmin,
+    officer_of,
+    region_scope,
+    roles_of,
+    supervised_region,
+)
 from zhifa.catalogues.models import Matter
 from zhifa.core.errors import NotFound
 from zhifa.disclosures import search
@@ -207,7 +213,19 @@ def disclosure_scope(actor) -> Q | None:
     officer = officer_of(actor)
     if officer is None:
         return None
-    return Q(agency_id=officer.agency_id)
+    own = Q(agency_id=officer.agency_id)
+    in_legal_unit = officer.unit_id is not None and officer.unit.kind == Unit.Kind.LEGAL
+    if in_legal_unit or roles_of(actor) & {Role.REVIEWER, Role.LEADER, Role.AGENCY_ADMIN}:
+        return own  # the legal unit, the leaders and the administrator: the whole queue
+    # Anyone else: what is public, what they wrote, and the items of cases they
+    # may see (an unpublished item holds a case's content).
+    from zhifa.cases.selectors import case_list
+
+    return own & (
+        Q(status=Disclosure.Status.PUBLISHED)
+        | Q(created_by=actor)
+        | Q(case_id_ref__in=case_list(actor=actor).values("pk"))
+    )
 
 
 def disclosure_list(*, actor) -> QuerySet[Disclosure]:

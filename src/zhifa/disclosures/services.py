@@ -225,10 +225,11 @@ def _public_fields(draft: DraftInput, agency: Agency) -> tuple[dict, dict, list[
     public: dict = {}
     marks: dict = {}
     for name in TEXT_FIELDS:
+        # Stripped before redacting, so the marks point into the text as published.
         result = redaction.redact(
-            getattr(draft, name) or "", names=names, addresses=addresses, keep=keep
+            (getattr(draft, name) or "").strip(), names=names, addresses=addresses, keep=keep
         )
-        public[name] = result.text.strip()
+        public[name] = result.text
         if result.marks:
             marks[name] = [list(mark) for mark in result.marks]
     party = draft.party

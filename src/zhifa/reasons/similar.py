@@ -106,12 +106,17 @@ def _decided(case: Case) -> tuple[str, str, str, int | None]:
     return facts, amount, band, bench
 
 
-def similar_decisions(case: Case, *, query: str = "", limit: int = 5) -> list[Similar]:
-    """Earlier decisions of ``case``'s agency, same matter first, then by BM25."""
+def similar_decisions(case: Case, *, actor, query: str = "", limit: int = 5) -> list[Similar]:
+    """Earlier decisions of ``case``'s agency that ``actor`` may see, same matter
+    first, then by BM25. Each case shown is put on record as a look (REC-12)."""
+    from zhifa.cases.selectors import case_list
+    from zhifa.cases.services import case_viewed
+
     mine_facts, _amount, _band, mine_bench = _decided(case)
     query_tokens = tokens(query or mine_facts or case.title)
+    visible = case_list(actor=actor).filter(agency=case.agency)
     candidates = (
-        Case.objects.filter(agency=case.agency, records__kind__in=("decision", "onspot_decision"))
+        visible.filter(records__kind__in=("decision", "onspot_decision"))
         .exclude(pk=case.pk)
         .distinct()
         .select_related("matter")
@@ -134,4 +139,7 @@ def similar_decisions(case: Case, *, query: str = "", limit: int = 5) -> list[Si
             -s.score,
         )
     )
-    return found[:limit]
+    shown = found[:limit]
+    for item in shown:
+        case_viewed(actor=actor, case=item.case, what=f"similar_to:{case.number}")
+    return shown

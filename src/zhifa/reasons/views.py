@@ -70,7 +70,7 @@ def reasons_detail_view(request, pk: int):
             "blocking": [f for f in findings if f.blocking],
             "warnings": [f for f in findings if not f.blocking],
             "suggestion": suggestion,
-            "similar": similar_decisions(case),
+            "similar": similar_decisions(case, actor=request.user),
             "detailed": selectors.detailed_required(case),
             "exemptions": case.reasons_exemptions.all(),
             "requests": case.reasons_requests.all(),

@@ -89,6 +89,18 @@ def test_withholding_from_the_workbench_keeps_the_ground(desk, client_for):
     assert item.status == Disclosure.Status.WITHHELD and item.withholding_ground == "涉及商业秘密"
 
 
+def test_an_unpublished_item_is_seen_by_its_writer_and_the_legal_unit_only(
+    desk, build, county, client_for
+):
+    item = services.disclosure_prepare(actor=desk.officer, agency=desk.agency, draft=decision(desk))
+    colleague = build.officer(county.market, unit=county.market_unit, name="同局其他执法员")
+    assert item not in selectors.disclosure_list(actor=colleague.user)
+    page = client_for(colleague.user).get(reverse("portal:wb-detail", args=[item.pk]))
+    assert page.status_code == 404
+    for allowed in (desk.officer, desk.legal, desk.leader):
+        assert item in selectors.disclosure_list(actor=allowed)
+
+
 def test_another_agencys_item_is_not_found(desk, client_for):
     item = services.disclosure_prepare(actor=desk.officer, agency=desk.agency, draft=decision(desk))
     outsider = client_for(desk.outsider)

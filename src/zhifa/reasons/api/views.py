@@ -13,6 +13,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhifa.cases.api.reads import LoggedReads
 from zhifa.cases.selectors import case_get, case_list
 from zhifa.cases.services import case_viewed
 from zhifa.catalogues.benchmarks import band_suggest
@@ -28,28 +29,6 @@ def _case(request, pk):
     if pk in (None, "") or not str(pk).isdigit():
         raise InvalidInput("请指定案件。", code="case_required")
     return case_get(actor=request.user, pk=int(pk))
-
-
-# Reads of reasons, requests, exemptions and oral reasons show what a case holds:
-# each is put on record as a look at its case (REC-12), a list once per case on the
-# page it returns. (A comment, not a docstring: the schema would take it as every
-# endpoint's description.)
-class LoggedReads:
-    logged_as = ""
-
-    def retrieve(self, request, pk=None):
-        item = self.get_object()
-        case_viewed(actor=request.user, case=item.case, what=f"{self.logged_as}:{item.pk}")
-        return Response(self.get_serializer(item).data)
-
-    def list(self, request, *args, **kwargs):
-        rows = self.filter_queryset(self.get_queryset()).select_related("case")
-        page = self.paginate_queryset(rows)
-        shown = list(page if page is not None else rows)
-        for case in {row.case_id: row.case for row in shown}.values():
-            case_viewed(actor=request.user, case=case, what=self.logged_as)
-        data = self.get_serializer(shown, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
 
 
 class ReasonsSerializer(serializers.ModelSerializer):
@@ -158,7 +137,7 @@ class ReasonsViewSet(
             out["suggestion"] = band_suggest(
                 bench, amount_involved=request.query_params.get("amount_involved"), effects=effects
             ).as_dict()
-        out["similar"] = [s.as_dict() for s in similar_decisions(case)]
+        out["similar"] = [s.as_dict() for s in similar_decisions(case, actor=request.user)]
         return Response(out)
 
 

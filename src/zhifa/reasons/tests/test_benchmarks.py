@@ -126,7 +126,7 @@ def test_excel_round_trip(bench, county):
         benchmark_import_excel(actor=county.market_admin, agency=county.market, data=broken)
 
 
-def test_the_assistant_suggests_and_pushes_similar_decisions(team, library, bench):
+def test_the_assistant_suggests_and_pushes_similar_decisions(team, library, bench, build):
     from rest_framework.test import APIClient
 
     from zhifa.cases.models import Stage
@@ -145,8 +145,17 @@ def test_the_assistant_suggests_and_pushes_similar_decisions(team, library, benc
     decided("乙超市销售过期面包案", "当事人销售超过保质期的面包")
     decided("丙公司无证经营案", "当事人未取得许可从事餐饮服务")
     current = decided("丁超市销售过期牛奶案", "当事人销售超过保质期的牛奶12盒")
-    found = similar_decisions(current)
+    from zhifa.ledger.models import LedgerEntry
+
+    last = LedgerEntry.objects.order_by("-seq").first().seq
+    found = similar_decisions(current, actor=team.lead)
     assert found[0].case == milk and all(s.same_matter for s in found)
+    # Each case shown is a look at that case, on record.
+    looked = LedgerEntry.objects.filter(seq__gt=last, action="case.view")
+    assert {e.payload["number"] for e in looked} == {s.case.number for s in found}
+    # Someone not handling those cases is shown none of them.
+    stranger = build.officer(team.agency, name="本局其他执法员")
+    assert similar_decisions(current, actor=stranger.user) == []
     api = APIClient()
     api.force_authenticate(team.lead)
     body = api.get(f"/api/v1/reasons/assist/?case={current.pk}&amount_involved=3000").json()

@@ -13,6 +13,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhifa.cases.api.reads import LoggedReads
 from zhifa.cases.selectors import case_get
 from zhifa.cases.services import case_viewed
 from zhifa.core.api import created, own_agency, validated
@@ -95,8 +96,11 @@ def _given(serializer_class, request, view=None):
         responses={201: SubmissionSerializer},
     ),
 )
-class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SubmissionViewSet(
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = SubmissionSerializer
+    logged_as = "review_submission"
     ordering_fields = ["submitted_at", "due_on", "round"]
 
     def get_queryset(self):
@@ -105,11 +109,6 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if case:
             rows = rows.filter(case_id=case if case.isdigit() else -1)
         return rows
-
-    def retrieve(self, request, pk=None):
-        submission = self.get_object()
-        case_viewed(actor=request.user, case=submission.case, what=f"review_submission:{pk}")
-        return Response(SubmissionSerializer(submission).data)
 
     def _data(self, submission):
         return SubmissionSerializer(
@@ -194,16 +193,15 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     list=extend_schema(summary="法制审核意见列表"),
     retrieve=extend_schema(summary="法制审核意见"),
 )
-class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReviewViewSet(
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = ReviewSerializer
+    logged_as = "legal_review"
+    case_path = "submission__case"
 
     def get_queryset(self):
         return selectors.review_list(actor=self.request.user).order_by("-decided_at")
-
-    def retrieve(self, request, pk=None):
-        review = self.get_object()
-        case_viewed(actor=request.user, case=review.submission.case, what=f"legal_review:{pk}")
-        return Response(ReviewSerializer(review).data)
 
     @extend_schema(
         summary="处理审核意见",
@@ -231,17 +229,13 @@ class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     ),
 )
 class DeliberationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = DeliberationSerializer
+    logged_as = "deliberation"
 
     def get_queryset(self):
         return selectors.deliberation_list(actor=self.request.user).order_by("-held_at")
-
-    def retrieve(self, request, pk=None):
-        d = self.get_object()
-        case_viewed(actor=request.user, case=d.case, what=f"deliberation:{pk}")
-        return Response(DeliberationSerializer(d).data)
 
     def create(self, request):
         fields = _given(DeliberationInputSerializer, request, self)

@@ -87,6 +87,9 @@ def test_looking_at_a_review_is_logged(major_case, team, client_for):
         reverse("reviews:document", args=[review.pk, "handler", "docx"]),
         reverse("api:review-submission-detail", args=[s.pk]),
         reverse("api:review-detail", args=[review.pk]),
+        # The lists show materials, opinions and minutes: a look per case shown.
+        reverse("api:review-submission-list"),
+        reverse("api:review-list"),
     ):
         last = LedgerEntry.objects.order_by("-seq").first().seq
         assert client.get(url).status_code == 200, url
