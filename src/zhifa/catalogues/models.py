@@ -180,7 +180,16 @@ class Provision(models.Model):
     class Meta:
         verbose_name = "条文"
         verbose_name_plural = "条文"
-        ordering = ["basis_id", "article", "article_suffix", "paragraph", "item", "sub_item"]
+        # An article before its paragraphs, a paragraph before its items: the empty
+        # places first on every database (PostgreSQL puts NULLs last by default).
+        ordering = [
+            "basis_id",
+            "article",
+            "article_suffix",
+            models.F("paragraph").asc(nulls_first=True),
+            models.F("item").asc(nulls_first=True),
+            models.F("sub_item").asc(nulls_first=True),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["basis", "article", "article_suffix", "paragraph", "item", "sub_item"],

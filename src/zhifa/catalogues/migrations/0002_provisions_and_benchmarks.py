@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '条文',
                 'verbose_name_plural': '条文',
-                'ordering': ['basis_id', 'article', 'article_suffix', 'paragraph', 'item', 'sub_item'],
+                'ordering': ['basis_id', 'article', 'article_suffix', models.OrderBy(models.F('paragraph'), nulls_first=True), models.OrderBy(models.F('item'), nulls_first=True), models.OrderBy(models.F('sub_item'), nulls_first=True)],
             },
         ),
         migrations.AddConstraint(
