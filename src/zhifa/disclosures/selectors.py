@@ -213,25 +213,38 @@ def disclosure_scope(actor) -> Q | None:
     officer = officer_of(actor)
     if officer is None:
         return None
-    own = Q(agency_id=officer.agency_id)
+    return Q(agency_id=officer.agency_id)
+
+
+def _whole_queue(actor) -> bool:
+    """The legal unit, leaders, administrators and supervisors see every item of
+    their scope; anyone else only what is public, what they wrote, and the items
+    of cases they may see (an unpublished item holds a case's content)."""
+    if is_sysadmin(actor) or supervised_region(actor) is not None:
+        return True
+    officer = officer_of(actor)
+    if officer is None:
+        return False
     in_legal_unit = officer.unit_id is not None and officer.unit.kind == Unit.Kind.LEGAL
-    if in_legal_unit or roles_of(actor) & {Role.REVIEWER, Role.LEADER, Role.AGENCY_ADMIN}:
-        return own  # the legal unit, the leaders and the administrator: the whole queue
-    # Anyone else: what is public, what they wrote, and the items of cases they
-    # may see (an unpublished item holds a case's content).
+    return in_legal_unit or bool(roles_of(actor) & {Role.REVIEWER, Role.LEADER, Role.AGENCY_ADMIN})
+
+
+def _visible_cases(actor):
     from zhifa.cases.selectors import case_list
 
-    return own & (
-        Q(status=Disclosure.Status.PUBLISHED)
-        | Q(created_by=actor)
-        | Q(case_id_ref__in=case_list(actor=actor).values("pk"))
-    )
+    return case_list(actor=actor).values("pk")
 
 
 def disclosure_list(*, actor) -> QuerySet[Disclosure]:
     scope = disclosure_scope(actor)
     if scope is None:
         return Disclosure.objects.none()
+    if not _whole_queue(actor):
+        scope &= (
+            Q(status=Disclosure.Status.PUBLISHED)
+            | Q(created_by=actor)
+            | Q(case_id_ref__in=_visible_cases(actor))
+        )
     return Disclosure.objects.filter(scope).select_related("agency").order_by("due_on", "pk")
 
 
@@ -264,6 +277,8 @@ def decisions_unprepared(*, actor):
     prepared = Disclosure.objects.filter(instrument_id_ref__isnull=False).values(
         "instrument_id_ref"
     )
+    if not _whole_queue(actor):
+        scope &= Q(case__in=_visible_cases(actor))
     return (
         Instrument.objects.filter(scope, kind=Kind.DECISION)
         .exclude(pk__in=prepared)
