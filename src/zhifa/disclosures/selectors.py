@@ -11,7 +11,7 @@ from itertools import groupby
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zhifa.accounts.models import Agency, Credential, Role, Unit
+from zhifa.accounts.models import Agency, Credential, Role
 from zhifa.accounts.selectors import (
     is_sysadmin,
     officer_of,
@@ -222,11 +222,14 @@ def _whole_queue(actor) -> bool:
     of cases they may see (an unpublished item holds a case's content)."""
     if is_sysadmin(actor) or supervised_region(actor) is not None:
         return True
+    from zhifa.disclosures.services import is_legal_unit
+
     officer = officer_of(actor)
     if officer is None:
         return False
-    in_legal_unit = officer.unit_id is not None and officer.unit.kind == Unit.Kind.LEGAL
-    return in_legal_unit or bool(roles_of(actor) & {Role.REVIEWER, Role.LEADER, Role.AGENCY_ADMIN})
+    if is_legal_unit(actor, officer.agency):
+        return True
+    return bool(roles_of(actor) & {Role.LEADER, Role.AGENCY_ADMIN})
 
 
 def _visible_cases(actor):
