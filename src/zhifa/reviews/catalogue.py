@@ -17,15 +17,18 @@ from django.utils import timezone
 
 from zhifa.cases.major import MajorReason, source
 from zhifa.cases.models import Case, Party, Procedure, Record
+from zhifa.catalogues.models import ActionKind
 from zhifa.reviews.models import (
     AmountOf,
     MajorDecisionRule,
     MajorFlag,
     PartyType,
     PenaltyKind,
+    PrelimSetting,
     Proposal,
     ReachSetting,
     ReviewReach,
+    Trait,
 )
 
 ORGANISATION_KINDS = (Party.Kind.LEGAL, Party.Kind.OTHER_ORG)
@@ -197,3 +200,78 @@ def why_reviewed(case: Case) -> list[MajorReason]:
 
 def needs_review(case: Case) -> bool:
     return bool(why_reviewed(case))
+
+
+# --- Preliminary review and the county government's name (REV-03) -------------------------
+
+
+def preliminary_required(agency_id: int) -> bool:
+    """Whether the agency requires the handling unit head's 初审 before submission."""
+    latest = (
+        PrelimSetting.objects.filter(agency_id=agency_id)
+        .order_by("-set_at", "-pk")
+        .values_list("required", flat=True)
+        .first()
+    )
+    return settings.ZHIFA_REVIEW_PRELIMINARY_DEFAULT if latest is None else latest
+
+
+def in_government_name(case: Case) -> bool:
+    """The proposed decision is made in the county government's name (以本级人民政府名义)."""
+    proposal = Proposal.objects.filter(case=case).order_by("-made_at", "-pk").first()
+    return proposal is not None and Trait.COUNTY_GOVERNMENT in proposal.traits
+
+
+# --- The catalogue as the portal shows it (REV-01) -----------------------------------------
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def rule_lines(rule: MajorDecisionRule) -> list[str]:
+    """One rule of the catalogue in words: what it covers and since when."""
+    parts = [f"执法类别：{ActionKind(rule.action_kind).label if rule.action_kind else '不限'}"]
+    if rule.matter_id:
+        parts.append(f"执法事项：{rule.matter.code} {rule.matter.name}")
+    if rule.penalty_kinds:
+        parts.append("处罚种类：" + "、".join(PenaltyKind(k).label for k in rule.penalty_kinds))
+    if rule.traits:
+        parts.append("情形：" + "、".join(Trait(t).label for t in rule.traits))
+    if rule.party_type != PartyType.ANY:
+        parts.append(f"当事人：{PartyType(rule.party_type).label}")
+    if rule.amount_threshold is not None:
+        bound = "以上（含本数）" if rule.amount_inclusive else "以上（不含本数）"
+        parts.append(f"{AmountOf(rule.amount_of).label}：{_yuan(rule.amount_threshold)} 元{bound}")
+    if rule.hearing_required:
+        parts.append("须经听证的")
+    since = f"施行日期：{rule.effective_from:%Y-%m-%d}"
+    if rule.ends_on:
+        since += f"，废止日期：{rule.ends_on:%Y-%m-%d}"
+    lines = [f"{rule.code} {rule.name}（第{rule.version}版）", "　　" + "；".join(parts) + "。"]
+    lines.append(f"　　{since}" + (f"；依据：{rule.basis}" if rule.basis else "") + "。")
+    return lines
+
+
+def catalogue_text(agency, rules: list[MajorDecisionRule], day: date) -> str:
+    """The body of the portal item: the agency's rules in force on ``day``, by action kind."""
+    by_kind: dict[str, list[MajorDecisionRule]] = {}
+    for rule in sorted(rules, key=lambda r: r.code):
+        by_kind.setdefault(rule.action_kind, []).append(rule)
+    order = [k for k in ActionKind.values if k in by_kind] + ([""] if "" in by_kind else [])
+    lines = [
+        f"{agency.name}重大执法决定法制审核目录清单（截至{day:%Y年%m月%d日}施行的条目，"
+        f"共{len(rules)}条）。",
+        "拟作出的行政执法决定符合下列任一情形的，应当在作出决定前进行法制审核；"
+        "金额标准注明“含本数”的，达到标准即属本目录范围，注明“不含本数”的，须超过标准。",
+    ]
+    numerals = "一二三四五六七八九十"
+    for n, kind in enumerate(order):
+        title = ActionKind(kind).label + "类" if kind else "各类执法行为"
+        lines.append("")
+        lines.append(f"{numerals[n] if n < len(numerals) else n + 1}、{title}")
+        for i, rule in enumerate(by_kind[kind], 1):
+            first, *rest = rule_lines(rule)
+            lines.append(f"{i}. {first}")
+            lines.extend(rest)
+    return "\n".join(lines)

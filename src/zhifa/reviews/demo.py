@@ -50,8 +50,12 @@ RULES = [
 
 
 def reviews_demo(agency: Agency, actor) -> list[MajorDecisionRule]:
-    """Seed ``agency``'s catalogue; ``actor`` is its reviewer or administrator."""
-    return [
+    """Seed ``agency``'s catalogue; ``actor`` is its reviewer or administrator.
+    The catalogue is filed with the 司法局 (left for it to answer) and its portal
+    item prepared from the rules; a legal-unit ``actor`` also publishes it."""
+    from zhifa.disclosures import services as disclosures
+
+    rules = [
         services.rule_save(
             actor=actor,
             agency=agency,
@@ -59,3 +63,8 @@ def reviews_demo(agency: Agency, actor) -> list[MajorDecisionRule]:
         )
         for spec in RULES
     ]
+    services.catalogue_file(actor=actor, agency=agency)
+    item = services.catalogue_disclosure_prepare(actor=actor, agency=agency)
+    if disclosures.is_legal_unit(actor, agency):
+        disclosures.disclosure_publish(actor=actor, disclosure=item)
+    return rules

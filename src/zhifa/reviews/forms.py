@@ -13,6 +13,7 @@ from zhifa.cases.forms import (
 )
 from zhifa.catalogues.models import ActionKind
 from zhifa.reviews.models import (
+    AdviserOpinion,
     AmountOf,
     CollectiveDeliberation,
     Finding,
@@ -22,6 +23,7 @@ from zhifa.reviews.models import (
     Participant,
     PartyType,
     PenaltyKind,
+    PreliminaryReview,
     ReviewPause,
     ReviewPoint,
     Trait,
@@ -197,3 +199,75 @@ class ParticipantForm(forms.Form):
 
 
 ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=7, max_num=15)
+
+
+class FilingAnswerForm(forms.Form):
+    accepted = forms.TypedChoiceField(
+        label="审查结论",
+        choices=[("1", "予以备案"), ("0", "退回修改")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label="审查意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="退回修改的须写明意见",
+    )
+
+
+class AdviserInviteForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=AdviserOpinion.Kind.choices)
+    name = forms.CharField(label="姓名", max_length=64)
+    organisation = forms.CharField(label="工作单位", max_length=128)
+
+
+class AdviserOpinionForm(forms.Form):
+    text = forms.CharField(
+        label="书面意见",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="录入意见全文，或上传书面意见原件（至少其一）",
+    )
+    document = forms.FileField(label="书面意见原件（PDF、Word 或图片）", required=False)
+
+
+class AdviserRecheckForm(forms.Form):
+    recheck = forms.ChoiceField(
+        label="复核结论", choices=AdviserOpinion.Recheck.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="复核理由", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class PreliminaryForm(forms.Form):
+    result = forms.ChoiceField(
+        label="初审意见", choices=PreliminaryReview.Result.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(
+        label="意见内容",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="退回的须写明理由",
+    )
+
+
+class PreliminarySettingForm(forms.Form):
+    required = forms.BooleanField(label="送审前须经承办机构负责人初审", required=False)
+
+
+class ForwardForm(forms.Form):
+    note = forms.CharField(
+        label="报送说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ForwardAnswerForm(forms.Form):
+    agreed = forms.TypedChoiceField(
+        label="司法局审核意见",
+        choices=[("1", "同意"), ("0", "不同意")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    opinion = forms.CharField(label="意见内容", widget=forms.Textarea(attrs={"rows": 5}))

@@ -16,12 +16,29 @@ from zhifa.cases.rules import Facts, rule
 from zhifa.instruments.gates import gate
 from zhifa.instruments.models import Kind
 from zhifa.reviews import catalogue
-from zhifa.reviews.models import CollectiveDeliberation, Opinion, Submission
+from zhifa.reviews.models import CollectiveDeliberation, Forwarding, Opinion, Submission
 
 PREFIX = "法制审核："
 
 
 def review_refusals(case: Case) -> list[str]:
+    refusals = unit_refusals(case)
+    if refusals or not catalogue.in_government_name(case):
+        return refusals
+    # In the county government's name: the 司法局 must agree too (REV-03, 001 附件3 §7).
+    latest = Submission.objects.filter(case=case).order_by("-round").first()
+    forwarding = Forwarding.objects.filter(review__submission=latest).first()
+    if forwarding is None:
+        return [f"{PREFIX}以本级人民政府名义作出的决定，须报送司法局审核"]
+    if forwarding.state == Forwarding.State.FORWARDED:
+        return [f"{PREFIX}已报送司法局，司法局尚未出具审核意见"]
+    if not forwarding.agreed:
+        return [f"{PREFIX}司法局审核不同意：{forwarding.opinion}"]
+    return []
+
+
+def unit_refusals(case: Case) -> list[str]:
+    """What the agency's own review still lacks before the decision."""
     reasons = catalogue.why_reviewed(case)
     if not reasons:
         return []

@@ -678,3 +678,213 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AdviserOpinion(models.Model):
+    """A legal adviser's or public lawyer's written opinion on one round, and
+    the legal unit's re-check of it (REV-02, 001 附件3 §13).
+
+    The reviewer invites the adviser, records the written opinion on the
+    adviser's behalf (typed, or an uploaded file) and records the unit's
+    re-check; the round's opinion is refused until every invited adviser's
+    opinion is recorded and re-checked.
+    """
+
+    class Kind(models.TextChoices):
+        ADVISER = "adviser", "法律顾问"
+        PUBLIC_LAWYER = "public_lawyer", "公职律师"
+
+    class Recheck(models.TextChoices):
+        ADOPTED = "adopted", "采纳"
+        PARTLY = "partly", "部分采纳"
+        NOT_ADOPTED = "not_adopted", "不采纳"
+
+    submission = models.ForeignKey(
+        Submission, verbose_name="送审", on_delete=models.PROTECT, related_name="advisers"
+    )
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+    name = models.CharField("姓名", max_length=64)
+    organisation = models.CharField("工作单位", max_length=128)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="邀请人", on_delete=models.PROTECT, related_name="+"
+    )
+    invited_by_name = models.CharField("邀请人姓名", max_length=64)
+    invited_at = models.DateTimeField("邀请时间")
+    text = models.TextField("书面意见", blank=True)
+    document = models.ForeignKey(
+        "ledger.StoredFile",
+        verbose_name="书面意见原件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by_name = models.CharField("录入人姓名", max_length=64, blank=True)
+    recorded_at = models.DateTimeField("录入时间", null=True, blank=True)
+    recheck = models.CharField("复核结论", max_length=16, choices=Recheck.choices, blank=True)
+    recheck_reason = models.TextField("复核理由", blank=True)
+    rechecked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rechecked_by_name = models.CharField("复核人姓名", max_length=64, blank=True)
+    rechecked_at = models.DateTimeField("复核时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "法律顾问、公职律师意见"
+        verbose_name_plural = "法律顾问、公职律师意见"
+        ordering = ["submission_id", "invited_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recorded_at__isnull=True) | ~Q(text="") | Q(document__isnull=False),
+                name="adviser_opinion_has_content",
+            ),
+            models.CheckConstraint(
+                condition=Q(rechecked_at__isnull=True)
+                | (Q(recorded_at__isnull=False) & ~Q(recheck="") & ~Q(recheck_reason="")),
+                name="adviser_recheck_after_opinion_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}{self.name}（{self.organisation}）"
+
+    @property
+    def state(self) -> str:
+        if self.rechecked_at:
+            return f"已复核：{self.get_recheck_display()}"
+        if self.recorded_at:
+            return "已出具书面意见，待复核"
+        return "已邀请，待出具书面意见"
+
+
+class PrelimSetting(models.Model):
+    """Whether the agency requires a 初审 by the head of the handling unit
+    before a case is submitted (REV-03, 004 (三)3); the latest row applies,
+    none means not required."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name="执法主体", on_delete=models.PROTECT, related_name="prelim_settings"
+    )
+    required = models.BooleanField("送审前须经承办机构负责人初审")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="设置人", on_delete=models.PROTECT, related_name="+"
+    )
+    set_at = models.DateTimeField("设置时间")
+
+    class Meta:
+        verbose_name = "初审设置"
+        verbose_name_plural = "初审设置"
+        ordering = ["agency_id", "-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agency} 初审{'必经' if self.required else '不要求'}"
+
+
+class PreliminaryReview(models.Model):
+    """The handling unit head's 初审意见 on the draft decision (REV-03, 004 (三)3).
+
+    Covers the draft decision record it names: a later change of the draft
+    needs a new 初审. The latest row counts.
+    """
+
+    class Result(models.TextChoices):
+        AGREE = "agree", "同意送审"
+        RETURN = "return", "退回承办人员"
+
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="preliminary_reviews"
+    )
+    decision_record = models.ForeignKey(
+        Record, verbose_name="所审决定代拟稿", on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField("初审意见", max_length=16, choices=Result.choices)
+    reasons = models.TextField("意见内容", blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="初审人", on_delete=models.PROTECT, related_name="+"
+    )
+    made_by_name = models.CharField("初审人姓名", max_length=64)
+    made_at = models.DateTimeField("初审时间")
+
+    class Meta:
+        verbose_name = "承办机构初审"
+        verbose_name_plural = "承办机构初审"
+        ordering = ["case_id", "made_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(result="return") | ~Q(reasons=""),
+                name="preliminary_return_has_reasons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} 初审 {self.get_result_display()}"
+
+
+class Forwarding(models.Model):
+    """A decision in the county government's name, forwarded to the 司法局
+    with the agency's review opinion and its advisers' opinions (REV-03,
+    001 附件3 §7); the 司法局 records its opinion on the same row."""
+
+    class State(models.TextChoices):
+        FORWARDED = "forwarded", "已报送司法局"
+        ANSWERED = "answered", "司法局已出具意见"
+
+    review = models.OneToOneField(
+        LegalReview,
+        verbose_name="本机关审核意见",
+        on_delete=models.PROTECT,
+        related_name="forwarding",
+    )
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="review_forwardings"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name="执法主体", on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.FORWARDED)
+    note = models.TextField("报送说明", blank=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    forwarded_by_name = models.CharField("报送人姓名", max_length=64)
+    forwarded_at = models.DateTimeField("报送时间")
+    agreed = models.BooleanField("司法局同意", null=True, blank=True)
+    opinion = models.TextField("司法局审核意见", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="司法局审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_by_name = models.CharField("司法局审核人姓名", max_length=64, blank=True)
+    answered_at = models.DateTimeField("司法局出具意见时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "报送司法局审核"
+        verbose_name_plural = "报送司法局审核"
+        ordering = ["-forwarded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="forwarded")
+                | (Q(agreed__isnull=False) & ~Q(opinion="") & Q(answered_at__isnull=False)),
+                name="forwarding_answer_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} 报送司法局 {self.get_state_display()}"

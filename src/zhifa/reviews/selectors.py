@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case as Choose
+from django.db.models import IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from zhifa.accounts.selectors import agency_list
@@ -21,10 +22,13 @@ from zhifa.ledger.models import LedgerEntry
 from zhifa.reviews import clock
 from zhifa.reviews.gates import PREFIX
 from zhifa.reviews.models import (
+    AdviserOpinion,
     CatalogueFiling,
     CollectiveDeliberation,
+    Forwarding,
     LegalReview,
     MajorDecisionRule,
+    PreliminaryReview,
     Submission,
 )
 
@@ -48,11 +52,63 @@ def filing_list(*, actor) -> QuerySet[CatalogueFiling]:
     )
 
 
+def filing_get(*, actor, pk) -> CatalogueFiling:
+    found = filing_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("目录备案不存在，或您无权查看。")
+    return found
+
+
+def filing_rules(filing: CatalogueFiling) -> list[MajorDecisionRule]:
+    """The rule versions a filing named, in its order."""
+    wanted = {(code, version) for code, version in filing.rules}
+    found = {
+        (r.code, r.version): r
+        for r in MajorDecisionRule.objects.filter(
+            agency_id=filing.agency_id, code__in=[c for c, _ in wanted]
+        ).select_related("matter")
+        if (r.code, r.version) in wanted
+    }
+    return [found[(c, v)] for c, v in filing.rules if (c, v) in found]
+
+
+def adviser_list(*, actor) -> QuerySet[AdviserOpinion]:
+    return AdviserOpinion.objects.filter(submission__case__in=_cases(actor)).select_related(
+        "submission", "submission__case", "document"
+    )
+
+
+def adviser_get(*, actor, pk) -> AdviserOpinion:
+    found = adviser_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("法律顾问意见不存在，或您无权查看。")
+    return found
+
+
+def forwarding_list(*, actor) -> QuerySet[Forwarding]:
+    """Decisions in the county government's name forwarded to the 司法局: the
+    agency's own, or the region's for the 司法局."""
+    return Forwarding.objects.filter(case__in=_cases(actor)).select_related(
+        "case", "agency", "review"
+    )
+
+
+def forwarding_get(*, actor, pk) -> Forwarding:
+    found = forwarding_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("报送记录不存在，或您无权查看。")
+    return found
+
+
+def preliminary_reviews(case: Case) -> list[PreliminaryReview]:
+    return list(PreliminaryReview.objects.filter(case=case).order_by("made_at", "pk"))
+
+
 def submission_list(*, actor) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(case__in=_cases(actor))
         .select_related("case", "agency", "review")
-        .prefetch_related("pauses")
+        .prefetch_related("pauses", "advisers__document")
         .order_by("-submitted_at", "-pk")
     )
 
@@ -82,8 +138,8 @@ def rounds_of(case: Case) -> list[Submission]:
     """Every round of ``case``, oldest first, with its review, response and pauses."""
     return list(
         Submission.objects.filter(case=case)
-        .select_related("review", "review__response")
-        .prefetch_related("pauses", "review__deliberations__participants")
+        .select_related("review", "review__response", "review__forwarding")
+        .prefetch_related("pauses", "advisers__document", "review__deliberations__participants")
         .order_by("round")
     )
 
@@ -98,29 +154,39 @@ class QueueItem:
     overdue: bool
 
 
-def queue(*, actor, today=None) -> list[QueueItem]:
-    """Open submissions of the reviewer's agency, those with the least working
-    time left first, then the paused ones, then those awaiting the materials
-    check. A fixed number of queries, whatever the number of reviews."""
-    today = today or timezone.localdate()
-    rows = list(
+def queue_rows(*, actor) -> QuerySet[Submission]:
+    """Open submissions of the reviewer's agency in queue order, in the database:
+    running reviews by due date (the least working time left first), then the
+    paused ones, then those awaiting the materials check; oldest first within
+    each. Working days left grow with the due date, so ordering by the stored
+    due date is ordering by remaining time, and a page can be cut in SQL."""
+    return (
         submission_list(actor=actor)
         .filter(state__in=Submission.OPEN_STATES)
         .select_related("case__matter")
+        .annotate(
+            queue_group=Choose(
+                When(due_on__isnull=False, then=Value(0)),
+                When(state=Submission.State.ACCEPTED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("queue_group", "due_on", "submitted_at", "pk")
     )
+
+
+def queue_items(rows, *, today=None) -> list[QueueItem]:
+    """The rows of one page with their working days left (one calendar read)."""
+    today = today or timezone.localdate()
+    rows = list(rows)
     remaining = clock.remaining_many(rows, today)
-    items = [QueueItem(s, remaining.get(s.pk), remaining.get(s.pk, 0) < 0) for s in rows]
+    return [QueueItem(s, remaining.get(s.pk), remaining.get(s.pk, 0) < 0) for s in rows]
 
-    def key(item: QueueItem):
-        s = item.submission
-        if item.remaining is not None:
-            return (0, item.remaining, s.submitted_at)
-        if s.state == Submission.State.ACCEPTED:
-            return (1, 0, s.submitted_at)
-        return (2, 0, s.submitted_at)
 
-    items.sort(key=key)
-    return items
+def queue(*, actor, today=None) -> list[QueueItem]:
+    """The whole queue (for the API and tests); the workbench pages it."""
+    return queue_items(queue_rows(actor=actor), today=today)
 
 
 def overdue_reviews(*, actor, today=None) -> QuerySet[Submission]:
@@ -186,9 +252,42 @@ def responsibility_trail(case: Case) -> list[TrailStep]:
                     s.extension_reason,
                 )
             )
+        for a in s.advisers.all():
+            if a.recorded_at:
+                steps.append(
+                    TrailStep(
+                        a.recorded_at,
+                        f"{a.get_kind_display()}书面意见",
+                        f"{a.name}（{a.organisation}）",
+                        a.text or "见书面意见原件",
+                    )
+                )
+            if a.rechecked_at:
+                steps.append(
+                    TrailStep(
+                        a.rechecked_at,
+                        f"复核{a.name}的意见：{a.get_recheck_display()}",
+                        a.rechecked_by_name,
+                        a.recheck_reason,
+                    )
+                )
         review = getattr(s, "review", None)
         if review is None:
             continue
+        forwarding = getattr(review, "forwarding", None)
+        if forwarding is not None:
+            steps.append(
+                TrailStep(forwarding.forwarded_at, "报送司法局审核", forwarding.forwarded_by_name)
+            )
+            if forwarding.answered_at:
+                steps.append(
+                    TrailStep(
+                        forwarding.answered_at,
+                        "司法局审核意见：" + ("同意" if forwarding.agreed else "不同意"),
+                        forwarding.answered_by_name,
+                        forwarding.opinion,
+                    )
+                )
         steps.append(
             TrailStep(
                 review.decided_at,
@@ -216,6 +315,12 @@ def responsibility_trail(case: Case) -> list[TrailStep]:
                     d.decision + (f"（与审核意见不一致：{d.difference}）" if d.difference else ""),
                 )
             )
+    for p in preliminary_reviews(case):
+        steps.append(
+            TrailStep(
+                p.made_at, f"承办机构初审：{p.get_result_display()}", p.made_by_name, p.reasons
+            )
+        )
     for record in case.records.filter(kind="leader_signoff").order_by("occurred_at"):
         steps.append(
             TrailStep(

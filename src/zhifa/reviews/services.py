@@ -33,10 +33,12 @@ from zhifa.ledger.models import StoredFile
 from zhifa.ledger.services import file_store
 from zhifa.reviews import catalogue, clock
 from zhifa.reviews.models import (
+    AdviserOpinion,
     AmountOf,
     CatalogueFiling,
     CollectiveDeliberation,
     Finding,
+    Forwarding,
     LegalReview,
     MajorDecisionRule,
     MajorFlag,
@@ -46,6 +48,8 @@ from zhifa.reviews.models import (
     Participant,
     PartyType,
     PenaltyKind,
+    PreliminaryReview,
+    PrelimSetting,
     Proposal,
     ReachSetting,
     ReviewPause,
@@ -276,13 +280,30 @@ def rule_end(*, actor, rule: MajorDecisionRule, ends_on: date) -> MajorDecisionR
     return rule_save(actor=actor, agency=rule.agency, data=data)
 
 
+def require_catalogue_filer(actor, agency: Agency) -> Officer:
+    """The agency files its catalogue: its leader, administrator or legal unit."""
+    officer = _agency_officer(actor, agency.pk, {Role.LEADER, Role.AGENCY_ADMIN, Role.REVIEWER})
+    if officer is None:
+        raise Forbidden(
+            "只有本机关负责人、机关管理员或法制审核人员可以报备目录。",
+            code="not_a_catalogue_filer",
+        )
+    return officer
+
+
 def catalogue_file(*, actor, agency: Agency) -> CatalogueFiling:
     """File the catalogue in force today with the 司法局 (备案)."""
-    require_catalogue_editor(actor, agency)
+    require_catalogue_filer(actor, agency)
     rules = catalogue.rules_in_force(agency.pk, timezone.localdate())
     if not rules:
         raise InvalidInput("目录中尚无施行中的条目，不能报备。", code="catalogue_empty")
     with transaction.atomic():
+        # Under the agency's row lock: two filings at once must not both pass the check.
+        Agency.objects.select_for_update().get(pk=agency.pk)
+        if CatalogueFiling.objects.filter(
+            agency=agency, state=CatalogueFiling.State.FILED
+        ).exists():
+            raise Conflict("已有报备尚待司法局审查，请待审查后再报备。", code="filing_pending")
         filing = CatalogueFiling.objects.create(
             agency=agency,
             rules=[[r.code, r.version] for r in rules],
@@ -295,15 +316,20 @@ def catalogue_file(*, actor, agency: Agency) -> CatalogueFiling:
     return filing
 
 
-def catalogue_filing_answer(
-    *, actor, filing: CatalogueFiling, accepted: bool, answer: str = ""
-) -> CatalogueFiling:
-    """The 司法局 accepts a filing or returns it for changes."""
+def require_filing_answerer(actor, filing: CatalogueFiling) -> None:
+    """The supervisors of the 司法局 of the filing agency's region."""
     from zhifa.accounts.selectors import supervised_region
 
     region = supervised_region(actor)
     if region is None or not filing.agency.region.code.startswith(region.code_prefix):
         raise Forbidden("只有本地区司法局执法监督人员可以审查备案。", code="not_a_supervisor")
+
+
+def catalogue_filing_answer(
+    *, actor, filing: CatalogueFiling, accepted: bool, answer: str = ""
+) -> CatalogueFiling:
+    """The 司法局 accepts a filing or returns it for changes."""
+    require_filing_answerer(actor, filing)
     answer = _text(answer, "审查意见", required=not accepted)
     with transaction.atomic():
         filing = CatalogueFiling.objects.select_for_update().get(pk=filing.pk)
@@ -546,6 +572,9 @@ def review_submit(
                 "本案拟作出的决定不属于本机关法制审核的范围（不是重大执法决定）。",
                 code="not_in_reach",
             )
+        refusal = preliminary_refusal(case)
+        if refusal:
+            raise Conflict(refusal, code="preliminary_required")
         if Submission.objects.filter(case=case, state__in=Submission.OPEN_STATES).exists():
             raise Conflict("本案已有尚未办结的送审。", code="submission_open")
         materials.setdefault(
@@ -862,7 +891,7 @@ def _opinion_context(review: LegalReview, copy: str) -> dict:
             }
             for f in review.findings
         ],
-        "adviser_opinions": review.adviser_opinions or "无",
+        "adviser_opinions": advisers_text(review) or "无",
         "opinion": review.get_opinion_display(),
         "text": review.text,
         "reviewer": review.reviewer_name,
@@ -896,6 +925,15 @@ def review_decide(
         _require_running(submission)
         if clock.is_paused(submission):
             raise Conflict("审核期限中止中，请先结束中止。", code="paused")
+        unsettled = advisers_unsettled(submission)
+        if unsettled:
+            raise Conflict(
+                "法律顾问、公职律师的书面意见须经法制机构复核后方能出具审核意见："
+                + "；".join(unsettled)
+                + "。",
+                code="advisers_unsettled",
+                details=unsettled,
+            )
         now = timezone.now()
         review = LegalReview(
             submission=submission,
@@ -1363,3 +1401,365 @@ def rules_import(*, actor, agency: Agency, data: bytes) -> tuple[int, int]:
             rule_save(actor=actor, agency=agency, data=data_row)
             saved += 1
     return saved, unchanged
+
+
+# --- Catalogue on the portal (REV-01, PUB-02) ----------------------------------------------
+
+
+def _published_catalogue(agency: Agency):
+    from zhifa.disclosures.models import Disclosure
+
+    return (
+        Disclosure.objects.filter(
+            agency=agency,
+            kind=Disclosure.Kind.EX_ANTE,
+            topic=Disclosure.Topic.MAJOR_CATALOGUE,
+            status=Disclosure.Status.PUBLISHED,
+        )
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+def catalogue_disclosure_prepare(*, actor, agency: Agency):
+    """Prepare the portal item 重大执法决定法制审核目录清单 from the rules in force
+    today and hand it to the legal unit (提交审核). When a version is on the
+    portal, the new one supersedes it through ``disclosure_correct``: the old
+    one leaves the portal with the explanation, the new one is published once
+    the legal unit confirms it. Returns the new item (in review)."""
+    from zhifa.disclosures import services as disclosures
+    from zhifa.disclosures.models import Disclosure
+
+    require_catalogue_editor(actor, agency)
+    today = timezone.localdate()
+    rules = catalogue.rules_in_force(agency.pk, today)
+    if not rules:
+        raise InvalidInput("目录中尚无施行中的条目，不能生成公示稿。", code="catalogue_empty")
+    pending = Disclosure.objects.filter(
+        agency=agency,
+        kind=Disclosure.Kind.EX_ANTE,
+        topic=Disclosure.Topic.MAJOR_CATALOGUE,
+        status__in=(Disclosure.Status.DRAFT, Disclosure.Status.IN_REVIEW),
+    ).first()
+    if pending is not None:
+        raise Conflict(
+            f"已有目录公示稿“{pending.title}”（{pending.get_status_display()}）尚未办结，"
+            "请先在公示审核中公示或退回后再生成。",
+            code="catalogue_disclosure_pending",
+        )
+    draft = disclosures.DraftInput(
+        kind=Disclosure.Kind.EX_ANTE,
+        topic=Disclosure.Topic.MAJOR_CATALOGUE,
+        title=f"{agency.name}重大执法决定法制审核目录清单（{today:%Y年%m月%d日}）",
+        body=catalogue.catalogue_text(agency, rules, today),
+    )
+    with transaction.atomic():
+        previous = _published_catalogue(agency)
+        if previous is None:
+            item = disclosures.disclosure_prepare(actor=actor, agency=agency, draft=draft)
+        else:
+            item = disclosures.disclosure_correct(
+                actor=actor,
+                disclosure=previous,
+                explanation=f"目录清单已更新，以{today:%Y年%m月%d日}施行的条目为准。",
+                draft=draft,
+            )
+        item = disclosures.disclosure_submit(actor=actor, disclosure=item)
+        ledger.append(
+            actor=actor,
+            action="review.catalogue_disclose",
+            obj=agency,
+            payload={
+                "disclosure": item.pk,
+                "supersedes": previous.pk if previous else None,
+                "rules": [[r.code, r.version] for r in rules],
+            },
+        )
+    return item
+
+
+# --- Legal advisers and public lawyers (REV-02) --------------------------------------------
+
+
+def _locked_adviser(adviser: AdviserOpinion) -> AdviserOpinion:
+    return (
+        AdviserOpinion.objects.select_for_update(of=("self",))
+        .select_related("submission", "submission__case")
+        .get(pk=adviser.pk)
+    )
+
+
+def adviser_invite(
+    *, actor, submission: Submission, name: str, organisation: str, kind: str
+) -> AdviserOpinion:
+    """The reviewer asks a legal adviser or public lawyer for a written opinion on the round."""
+    require_reviewer(actor, submission.case)
+    name = _text(name, "姓名", max_length=64)
+    organisation = _text(organisation, "工作单位", max_length=128)
+    if kind not in AdviserOpinion.Kind.values:
+        raise InvalidInput("请选择法律顾问或公职律师。", code="bad_choice")
+    with transaction.atomic():
+        submission = _locked_submission(submission)
+        _require_running(submission)
+        if submission.advisers.filter(name=name, organisation=organisation).exists():
+            raise Conflict(f"本轮已邀请{name}。", code="adviser_invited")
+        adviser = AdviserOpinion.objects.create(
+            submission=submission,
+            kind=kind,
+            name=name,
+            organisation=organisation,
+            invited_by=actor,
+            invited_by_name=_name(actor),
+            invited_at=timezone.now(),
+        )
+        ledger.append(
+            actor=actor,
+            action="review.adviser_invite",
+            obj=submission,
+            payload={"case": submission.case.number, "kind": kind, "name": name},
+        )
+    return adviser
+
+
+def adviser_opinion_record(
+    *, actor, adviser: AdviserOpinion, text: str = "", document: StoredFile | None = None
+) -> AdviserOpinion:
+    """Record the adviser's written opinion (typed, or its uploaded original), once."""
+    require_reviewer(actor, adviser.submission.case)
+    text = _text(text, "书面意见", required=False, max_length=20000)
+    if not text and document is None:
+        raise InvalidInput("请填写书面意见或上传书面意见原件。", code="field_required")
+    with transaction.atomic():
+        adviser = _locked_adviser(adviser)
+        _require_running(adviser.submission)
+        if adviser.recorded_at is not None:
+            raise Conflict(f"{adviser.name}的书面意见已录入。", code="opinion_recorded")
+        adviser.text, adviser.document = text, document
+        adviser.recorded_by, adviser.recorded_by_name = actor, _name(actor)
+        adviser.recorded_at = timezone.now()
+        adviser.save()
+        ledger.append(
+            actor=actor,
+            action="review.adviser_opinion",
+            obj=adviser.submission,
+            payload={
+                "adviser": adviser.pk,
+                "name": adviser.name,
+                "text": text,
+                "document": document.sha256 if document else None,
+            },
+        )
+    return adviser
+
+
+def adviser_recheck(*, actor, adviser: AdviserOpinion, recheck: str, reason: str) -> AdviserOpinion:
+    """The legal unit's re-check of an adviser's opinion: 采纳, 部分采纳 or 不采纳, with why."""
+    require_reviewer(actor, adviser.submission.case)
+    if recheck not in AdviserOpinion.Recheck.values:
+        raise InvalidInput("请选择采纳、部分采纳或不采纳。", code="bad_choice")
+    reason = _text(reason, "复核理由", max_length=5000)
+    with transaction.atomic():
+        adviser = _locked_adviser(adviser)
+        _require_running(adviser.submission)
+        if adviser.recorded_at is None:
+            raise Conflict(
+                f"{adviser.name}尚未出具书面意见，不能复核。", code="opinion_not_recorded"
+            )
+        if adviser.rechecked_at is not None:
+            raise Conflict(f"{adviser.name}的意见已复核。", code="opinion_rechecked")
+        adviser.recheck, adviser.recheck_reason = recheck, reason
+        adviser.rechecked_by, adviser.rechecked_by_name = actor, _name(actor)
+        adviser.rechecked_at = timezone.now()
+        adviser.save()
+        ledger.append(
+            actor=actor,
+            action="review.adviser_recheck",
+            obj=adviser.submission,
+            payload={"adviser": adviser.pk, "recheck": recheck, "reason": reason},
+        )
+    return adviser
+
+
+def advisers_unsettled(submission: Submission) -> list[str]:
+    """What still stops the round's opinion: advisers without opinion or re-check."""
+    out = []
+    for a in submission.advisers.all():
+        if a.recorded_at is None:
+            out.append(f"{a.get_kind_display()}{a.name}的书面意见尚未录入")
+        elif a.rechecked_at is None:
+            out.append(f"{a.get_kind_display()}{a.name}的书面意见尚未复核")
+    return out
+
+
+def advisers_text(review: LegalReview) -> str:
+    """The advisers' opinions and their re-checks as the opinion form prints them,
+    followed by the free text of the older form field, if any."""
+    parts = []
+    for n, a in enumerate(review.submission.advisers.all(), 1):
+        opinion = a.text or "（见书面意见原件）"
+        parts.append(
+            f"{n}. {a.get_kind_display()}{a.name}（{a.organisation}）意见：{opinion}"
+            f"\n复核：{a.get_recheck_display()}。{a.recheck_reason}"
+        )
+    if review.adviser_opinions:
+        parts.append(review.adviser_opinions)
+    return "\n".join(parts)
+
+
+# --- Preliminary review by the handling unit's head (REV-03, 004) --------------------------
+
+
+def preliminary_setting_set(*, actor, agency: Agency, required: bool) -> PrelimSetting:
+    """Whether the agency requires 初审 before submission; its leader or administrator."""
+    if _agency_officer(actor, agency.pk, {Role.LEADER, Role.AGENCY_ADMIN}) is None:
+        raise Forbidden("只有本机关负责人或机关管理员可以设置初审。", code="not_allowed")
+    with transaction.atomic():
+        row = PrelimSetting.objects.create(
+            agency=agency, required=bool(required), set_by=actor, set_at=timezone.now()
+        )
+        ledger.append(
+            actor=actor,
+            action="review.preliminary_setting",
+            obj=agency,
+            payload={"required": row.required},
+        )
+    return row
+
+
+def require_unit_head(actor, case: Case) -> Officer:
+    officer = _agency_officer(actor, case.agency_id, {Role.UNIT_HEAD})
+    if officer is None or case.unit_id is None or officer.unit_id != case.unit_id:
+        raise Forbidden("只有本案承办机构的负责人可以初审。", code="not_the_unit_head")
+    return officer
+
+
+def preliminary_review_record(
+    *, actor, case: Case, result: str, reasons: str = ""
+) -> PreliminaryReview:
+    """The handling unit head's 初审意见 on the draft decision in force."""
+    head = require_unit_head(actor, case)
+    require_open(case)
+    if result not in PreliminaryReview.Result.values:
+        raise InvalidInput("初审意见取值不正确。", code="bad_choice")
+    reasons = _text(
+        reasons,
+        "退回理由",
+        required=result == PreliminaryReview.Result.RETURN,
+        max_length=5000,
+    )
+    with transaction.atomic():
+        case = _locked_case(case)
+        if case.stage != Stage.DECISION:
+            raise Conflict("初审在审查决定环节进行。", code="wrong_stage")
+        record = catalogue.decision_record(case)
+        if record is None:
+            raise Conflict("本案尚无行政执法决定代拟稿，不能初审。", code="no_draft")
+        row = PreliminaryReview.objects.create(
+            case=case,
+            decision_record=record,
+            result=result,
+            reasons=reasons,
+            made_by=actor,
+            made_by_name=head.name,
+            made_at=timezone.now(),
+        )
+        ledger.append(
+            actor=actor,
+            action="review.preliminary",
+            obj=case,
+            payload={"case": case.number, "result": result, "reasons": reasons},
+        )
+    return row
+
+
+def preliminary_refusal(case: Case) -> str:
+    """Why the case cannot be submitted yet for want of an agreeing 初审; '' when it can."""
+    if not catalogue.preliminary_required(case.agency_id):
+        return ""
+    latest = PreliminaryReview.objects.filter(case=case).order_by("-made_at", "-pk").first()
+    record = catalogue.decision_record(case)
+    if latest is None:
+        return "本机关要求送审前经承办机构负责人初审，本案尚未初审。"
+    if latest.result != PreliminaryReview.Result.AGREE:
+        return f"承办机构负责人初审退回：{latest.reasons}，请修改后重新初审。"
+    if record is None or latest.decision_record_id != record.pk:
+        return "决定代拟稿在初审后已更改，须重新初审。"
+    return ""
+
+
+# --- Decisions in the county government's name (REV-03) ------------------------------------
+
+
+def forwarding_create(*, actor, review: LegalReview, note: str = "") -> Forwarding:
+    """Forward a decision in the county government's name to the 司法局, with the
+    agency's agreeing opinion and its advisers' opinions, once the review passed."""
+    case = review.submission.case
+    if _agency_officer(actor, case.agency_id, {Role.REVIEWER, Role.LEADER}) is None:
+        raise Forbidden("只有本机关法制审核人员或机关负责人可以报送司法局。", code="not_allowed")
+    note = _text(note, "报送说明", required=False, max_length=5000)
+    with transaction.atomic():
+        case = _locked_case(case)
+        if not catalogue.in_government_name(case):
+            raise Conflict(
+                "本案拟作出的决定不以本级人民政府名义作出，无需报送司法局。",
+                code="not_government_name",
+            )
+        latest = latest_submission(case)
+        if latest is None or latest.pk != review.submission_id:
+            raise Conflict("只能报送最新一轮的审核意见。", code="not_latest_round")
+        from zhifa.reviews.gates import unit_refusals
+
+        refusals = unit_refusals(case)
+        if refusals:
+            raise Conflict(
+                "本机关法制审核尚未通过，不能报送司法局：" + "；".join(refusals),
+                code="review_not_passed",
+            )
+        if Forwarding.objects.filter(review=review).exists():
+            raise Conflict("该审核意见已报送司法局。", code="already_forwarded")
+        row = Forwarding.objects.create(
+            review=review,
+            case=case,
+            agency_id=case.agency_id,
+            note=note,
+            forwarded_by=actor,
+            forwarded_by_name=_name(actor),
+            forwarded_at=timezone.now(),
+        )
+        ledger.append(
+            actor=actor,
+            action="review.forward",
+            obj=row,
+            payload={"case": case.number, "review": review.pk, "note": note},
+        )
+    return row
+
+
+def forwarding_answer(*, actor, forwarding: Forwarding, agreed: bool, opinion: str) -> Forwarding:
+    """The 司法局 of the agency's region records its opinion on a forwarded decision."""
+    from zhifa.accounts.selectors import supervised_region
+
+    region = supervised_region(actor)
+    if region is None or not forwarding.agency.region.code.startswith(region.code_prefix):
+        raise Forbidden("只有本地区司法局执法监督人员可以出具意见。", code="not_a_supervisor")
+    opinion = _text(opinion, "司法局审核意见", max_length=10000)
+    with transaction.atomic():
+        forwarding = Forwarding.objects.select_for_update().get(pk=forwarding.pk)
+        if forwarding.state != Forwarding.State.FORWARDED:
+            raise Conflict("司法局已出具意见。", code="forwarding_answered")
+        forwarding.state = Forwarding.State.ANSWERED
+        forwarding.agreed, forwarding.opinion = bool(agreed), opinion
+        forwarding.answered_by, forwarding.answered_by_name = actor, _name(actor)
+        forwarding.answered_at = timezone.now()
+        forwarding.save()
+        ledger.append(
+            actor=actor,
+            action="review.forward_answer",
+            obj=forwarding,
+            payload={
+                "case": forwarding.case.number,
+                "agreed": forwarding.agreed,
+                "opinion": opinion,
+            },
+        )
+    return forwarding

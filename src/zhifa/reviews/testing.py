@@ -63,9 +63,44 @@ def review_pass(t, case: Case) -> LegalReview:
     return decide(t, submission)
 
 
+def bureau_supervisor(agency):
+    """A supervisor of the 司法局 whose region covers ``agency`` (the user), if any."""
+    from zhifa.accounts.models import Officer, Role
+    from zhifa.accounts.selectors import supervised_region
+
+    for officer in Officer.objects.filter(
+        agency__kind="supervisory", role_grants__role=Role.SUPERVISOR, is_active=True
+    ).select_related("user", "agency__region"):
+        region = supervised_region(officer.user)
+        if region is not None and agency.region.code.startswith(region.code_prefix):
+            return officer.user
+    return None
+
+
+def forward_and_agree(t, review: LegalReview):
+    """Forward a decision in the county government's name; the 司法局 agrees."""
+    forwarding = services.forwarding_create(actor=t.reviewer, review=review, note="请审核")
+    return services.forwarding_answer(
+        actor=bureau_supervisor(review.submission.case.agency),
+        forwarding=forwarding,
+        agreed=True,
+        opinion="同意以本级人民政府名义作出决定。",
+    )
+
+
 @step(Stage.EXECUTION, early=True)  # before the instruments' step issues the decision
 def review_when_needed(t, case: Case) -> LegalReview | None:
-    """Pass the legal review when the case needs one and has not passed it."""
+    """Pass the legal review when the case needs one and has not passed it; a
+    decision in the county government's name also goes to the 司法局, which agrees."""
     if not catalogue.needs_review(case) or not review_refusals(case):
         return None
-    return review_pass(t, case)
+    from zhifa.reviews.gates import unit_refusals
+
+    review = review_pass(t, case) if unit_refusals(case) else latest_review(case)
+    if catalogue.in_government_name(case) and review_refusals(case):
+        forward_and_agree(t, review)
+    return review
+
+
+def latest_review(case: Case) -> LegalReview | None:
+    return LegalReview.objects.filter(submission__case=case).order_by("-submission__round").first()

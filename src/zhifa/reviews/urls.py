@@ -21,4 +21,24 @@ urlpatterns = [
     path("reviews/rules/", views.rule_list_view, name="rule-list"),
     path("reviews/rules/new/", views.rule_create_view, name="rule-create"),
     path("reviews/rules/import/", views.rule_import_view, name="rule-import"),
+    path("reviews/rules/disclose/", views.catalogue_disclose_view, name="catalogue-disclose"),
+    path("reviews/filings/", views.filing_list_view, name="filing-list"),
+    path("reviews/filings/new/", views.filing_create_view, name="filing-create"),
+    path("reviews/filings/<int:pk>/", views.filing_view, name="filing"),
+    path("reviews/filings/<int:pk>/answer/", views.filing_answer_view, name="filing-answer"),
+    path("reviews/preliminary/", views.preliminary_setting_view, name="preliminary-setting"),
+    path("reviews/case/<int:pk>/preliminary/", views.preliminary_view, name="preliminary"),
+    path(
+        "reviews/submissions/<int:pk>/advisers/", views.adviser_invite_view, name="adviser-invite"
+    ),
+    path("reviews/advisers/<int:pk>/opinion/", views.adviser_opinion_view, name="adviser-opinion"),
+    path("reviews/advisers/<int:pk>/recheck/", views.adviser_recheck_view, name="adviser-recheck"),
+    path(
+        "reviews/advisers/<int:pk>/document/",
+        views.adviser_document_view,
+        name="adviser-document",
+    ),
+    path("reviews/opinions/<int:pk>/forward/", views.forward_view, name="forward"),
+    path("reviews/forwardings/", views.forwarding_list_view, name="forwarding-list"),
+    path("reviews/forwardings/<int:pk>/answer/", views.forward_answer_view, name="forward-answer"),
 ]

@@ -11,8 +11,11 @@ from zhifa.cases.api.serializers import Base64ImageField
 from zhifa.cases.selectors import case_list
 from zhifa.catalogues.selectors import matter_list
 from zhifa.reviews.models import (
+    AdviserOpinion,
     AmountOf,
+    CatalogueFiling,
     CollectiveDeliberation,
+    Forwarding,
     LegalReview,
     MajorDecisionRule,
     Material,
@@ -21,6 +24,7 @@ from zhifa.reviews.models import (
     Participant,
     PartyType,
     PenaltyKind,
+    PreliminaryReview,
     ReviewPause,
     Submission,
     Trait,
@@ -128,6 +132,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 class SubmissionSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number", read_only=True)
     pauses = PauseSerializer(many=True, read_only=True)
+    advisers = serializers.SerializerMethodField()
     review = serializers.SerializerMethodField()
 
     class Meta:
@@ -162,9 +167,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "extension_approved_by_name",
             "due_on",
             "pauses",
+            "advisers",
             "review",
         ]
         read_only_fields = fields
+
+    def get_advisers(self, obj) -> list[dict]:
+        return AdviserSerializer(obj.advisers.all(), many=True).data
 
     def get_review(self, obj) -> dict | None:
         review = getattr(obj, "review", None)
@@ -307,3 +316,118 @@ class ProposalSerializer(serializers.Serializer):
 
 
 MATERIAL_CODES = Material.values
+
+
+class FilingSerializer(serializers.ModelSerializer):
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+
+    class Meta:
+        model = CatalogueFiling
+        fields = [
+            "id",
+            "agency",
+            "agency_name",
+            "rules",
+            "state",
+            "filed_at",
+            "answered_at",
+            "answer",
+        ]
+        read_only_fields = fields
+
+
+class FileCatalogueSerializer(serializers.Serializer):
+    agency = ScopedPrimaryKeyRelatedField(selector=agency_list, required=False)
+
+
+class FilingAnswerSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField()
+    answer = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AdviserSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="submission.case_id", read_only=True)
+    document_sha256 = serializers.CharField(source="document.sha256", default=None)
+
+    class Meta:
+        model = AdviserOpinion
+        fields = [
+            "id",
+            "submission",
+            "case",
+            "kind",
+            "name",
+            "organisation",
+            "invited_by_name",
+            "invited_at",
+            "text",
+            "document",
+            "document_sha256",
+            "recorded_by_name",
+            "recorded_at",
+            "recheck",
+            "recheck_reason",
+            "rechecked_by_name",
+            "rechecked_at",
+        ]
+        read_only_fields = fields
+
+
+class AdviserInviteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(AdviserOpinion.Kind.choices)
+    name = serializers.CharField(max_length=64)
+    organisation = serializers.CharField(max_length=128)
+
+
+class AdviserOpinionSerializer(serializers.Serializer):
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+    document = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text="书面意见原件（multipart 上传）"
+    )
+
+
+class AdviserRecheckSerializer(serializers.Serializer):
+    recheck = serializers.ChoiceField(AdviserOpinion.Recheck.choices)
+    reason = serializers.CharField()
+
+
+class PreliminarySerializer(serializers.Serializer):
+    result = serializers.ChoiceField(PreliminaryReview.Result.choices)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PreliminarySettingSerializer(serializers.Serializer):
+    agency = ScopedPrimaryKeyRelatedField(selector=agency_list, required=False)
+    required = serializers.BooleanField()
+
+
+class ForwardingSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta:
+        model = Forwarding
+        fields = [
+            "id",
+            "review",
+            "case",
+            "case_number",
+            "agency",
+            "state",
+            "note",
+            "forwarded_by_name",
+            "forwarded_at",
+            "agreed",
+            "opinion",
+            "answered_by_name",
+            "answered_at",
+        ]
+        read_only_fields = fields
+
+
+class ForwardSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ForwardAnswerSerializer(serializers.Serializer):
+    agreed = serializers.BooleanField()
+    opinion = serializers.CharField()

@@ -20,14 +20,26 @@ from zhifa.core.api import created, own_agency, validated
 from zhifa.ledger.services import file_store
 from zhifa.reviews import catalogue, selectors, services
 from zhifa.reviews.api.serializers import (
+    AdviserInviteSerializer,
+    AdviserOpinionSerializer,
+    AdviserRecheckSerializer,
+    AdviserSerializer,
     CheckSerializer,
     DecideSerializer,
     DeliberationInputSerializer,
     DeliberationSerializer,
     EndSerializer,
+    FileCatalogueSerializer,
+    FilingAnswerSerializer,
+    FilingSerializer,
     FlagSerializer,
+    ForwardAnswerSerializer,
+    ForwardingSerializer,
+    ForwardSerializer,
     MaterialsSupplementSerializer,
     PauseStartSerializer,
+    PreliminarySerializer,
+    PreliminarySettingSerializer,
     ProposalSerializer,
     ReasonSerializer,
     RespondSerializer,
@@ -188,6 +200,20 @@ class SubmissionViewSet(
         review = services.review_decide(actor=request.user, submission=self.get_object(), **fields)
         return created(ReviewSerializer(review).data)
 
+    @extend_schema(
+        summary="邀请法律顾问、公职律师",
+        description="审核中的送审，由审核人员邀请；其书面意见录入并复核后方能出具审核意见。",
+        request=AdviserInviteSerializer,
+        responses={201: AdviserSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="advisers", url_name="advisers")
+    def advisers(self, request, pk=None):
+        fields = _given(AdviserInviteSerializer, request)
+        adviser = services.adviser_invite(
+            actor=request.user, submission=self.get_object(), **fields
+        )
+        return created(AdviserSerializer(adviser).data)
+
 
 @extend_schema_view(
     list=extend_schema(summary="法制审核意见列表"),
@@ -216,6 +242,20 @@ class ReviewViewSet(
         services.review_respond(actor=request.user, review=review, **fields)
         review = self.get_queryset().get(pk=review.pk)
         return created(ReviewSerializer(review).data)
+
+    @extend_schema(
+        summary="报送司法局审核",
+        description="以本级人民政府名义作出的决定，本机关审核通过后报送司法局。",
+        request=ForwardSerializer,
+        responses={201: ForwardingSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="forward", url_name="forward")
+    def forward(self, request, pk=None):
+        fields = _given(ForwardSerializer, request)
+        forwarding = services.forwarding_create(
+            actor=request.user, review=self.get_object(), **fields
+        )
+        return created(ForwardingSerializer(forwarding).data)
 
 
 @extend_schema_view(
@@ -296,6 +336,23 @@ class ReviewCaseViewSet(viewsets.GenericViewSet):
         flag = services.major_flag_set(actor=request.user, case=case, reason=fields["reason"])
         return created({"id": flag.pk, "reason": flag.reason, "set_by_name": flag.set_by_name})
 
+    @extend_schema(
+        summary="承办机构负责人初审", request=PreliminarySerializer, responses={201: dict}
+    )
+    @action(detail=True, methods=["post"], url_path="preliminary", url_name="preliminary")
+    def preliminary(self, request, pk=None):
+        fields = _given(PreliminarySerializer, request)
+        case = case_get(actor=request.user, pk=pk)
+        row = services.preliminary_review_record(actor=request.user, case=case, **fields)
+        return created(
+            {
+                "id": row.pk,
+                "result": row.result,
+                "reasons": row.reasons,
+                "made_by_name": row.made_by_name,
+            }
+        )
+
     @extend_schema(summary="填报拟作出的决定", request=ProposalSerializer, responses={201: dict})
     @action(detail=True, methods=["post"], url_path="proposal", url_name="proposal")
     def proposal(self, request, pk=None):
@@ -303,3 +360,179 @@ class ReviewCaseViewSet(viewsets.GenericViewSet):
         case = case_get(actor=request.user, pk=pk)
         proposal = services.proposal_set(actor=request.user, case=case, **fields)
         return created({"id": proposal.pk, "rules": [r.pk for r in catalogue.matching_rules(case)]})
+
+
+# --- Catalogue filing and publication (REV-01) -----------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="目录备案列表", description="本机关的备案；司法局看本地区的备案。"),
+    retrieve=extend_schema(summary="目录备案"),
+    create=extend_schema(
+        summary="向司法局报备目录",
+        description="报备今天施行的目录条目；尚有待审查的报备时不能再报备。",
+        request=FileCatalogueSerializer,
+        responses={201: FilingSerializer},
+    ),
+)
+class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = FilingSerializer
+    ordering_fields = ["filed_at", "state"]
+
+    def get_queryset(self):
+        return selectors.filing_list(actor=self.request.user)
+
+    def get_serializer_class(self):
+        return FileCatalogueSerializer if self.action == "create" else FilingSerializer
+
+    def create(self, request):
+        fields = validated(self)
+        agency = own_agency(request, fields.get("agency"))
+        filing = services.catalogue_file(actor=request.user, agency=agency)
+        return created(FilingSerializer(filing).data)
+
+    @extend_schema(
+        summary="审查目录备案",
+        description="本地区司法局予以备案，或写明意见退回修改。",
+        request=FilingAnswerSerializer,
+        responses={200: FilingSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="answer", url_name="answer")
+    def answer(self, request, pk=None):
+        fields = _given(FilingAnswerSerializer, request)
+        filing = services.catalogue_filing_answer(
+            actor=request.user, filing=self.get_object(), **fields
+        )
+        return Response(FilingSerializer(filing).data)
+
+
+class CatalogueDisclosureViewSet(viewsets.GenericViewSet):
+    """The catalogue published on the portal from the rules in force (REV-01, PUB-02)."""
+
+    serializer_class = FileCatalogueSerializer
+
+    @extend_schema(
+        summary="生成目录公示稿",
+        description="按今天施行的目录条目生成事前公开信息（重大执法决定法制审核目录清单）"
+        "并提交法制机构审核；公示平台上已有的目录清单由新稿替代。",
+        request=FileCatalogueSerializer,
+        responses={201: dict},
+    )
+    def create(self, request):
+        fields = _given(FileCatalogueSerializer, request, self)
+        agency = own_agency(request, fields.get("agency"))
+        item = services.catalogue_disclosure_prepare(actor=request.user, agency=agency)
+        return created(
+            {
+                "id": item.pk,
+                "title": item.title,
+                "status": item.status,
+                "supersedes": item.supersedes_id,
+            }
+        )
+
+
+class PreliminarySettingViewSet(viewsets.GenericViewSet):
+    """Whether the agency requires 初审 by the handling unit's head (REV-03)."""
+
+    serializer_class = PreliminarySettingSerializer
+
+    @extend_schema(
+        summary="设置送审前初审",
+        request=PreliminarySettingSerializer,
+        responses={201: dict},
+    )
+    def create(self, request):
+        fields = _given(PreliminarySettingSerializer, request, self)
+        agency = own_agency(request, fields.get("agency"))
+        row = services.preliminary_setting_set(
+            actor=request.user, agency=agency, required=fields["required"]
+        )
+        return created({"agency": agency.pk, "required": row.required, "set_at": row.set_at})
+
+
+# --- Legal advisers (REV-02) ---------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="法律顾问、公职律师意见列表"),
+    retrieve=extend_schema(summary="法律顾问、公职律师意见"),
+)
+class AdviserViewSet(
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = AdviserSerializer
+    logged_as = "adviser_opinion"
+    case_path = "submission__case"
+
+    def get_queryset(self):
+        rows = selectors.adviser_list(actor=self.request.user).order_by("invited_at", "pk")
+        submission = self.request.query_params.get("submission")
+        if submission:
+            rows = rows.filter(submission_id=submission if submission.isdigit() else -1)
+        return rows
+
+    @extend_schema(
+        summary="录入书面意见",
+        description="审核人员代为录入法律顾问、公职律师的书面意见：全文或原件（multipart），至少其一。",
+        request=AdviserOpinionSerializer,
+        responses={200: AdviserSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="opinion", url_name="opinion")
+    def opinion(self, request, pk=None):
+        fields = _given(AdviserOpinionSerializer, request)
+        upload = fields.pop("document")
+        stored = None
+        if upload:
+            stored = file_store(
+                actor=request.user,
+                stream=upload,
+                original_name=upload.name,
+                content_type=upload.content_type or "application/octet-stream",
+            )
+        adviser = services.adviser_opinion_record(
+            actor=request.user, adviser=self.get_object(), document=stored, **fields
+        )
+        return Response(AdviserSerializer(adviser).data)
+
+    @extend_schema(
+        summary="复核书面意见",
+        description="法制机构复核：采纳、部分采纳或不采纳，须说明理由。",
+        request=AdviserRecheckSerializer,
+        responses={200: AdviserSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="recheck", url_name="recheck")
+    def recheck(self, request, pk=None):
+        fields = _given(AdviserRecheckSerializer, request)
+        adviser = services.adviser_recheck(actor=request.user, adviser=self.get_object(), **fields)
+        return Response(AdviserSerializer(adviser).data)
+
+
+# --- Decisions in the county government's name (REV-03) --------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="报送司法局审核列表"),
+    retrieve=extend_schema(summary="报送司法局审核"),
+)
+class ForwardingViewSet(
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ForwardingSerializer
+    logged_as = "review_forwarding"
+
+    def get_queryset(self):
+        return selectors.forwarding_list(actor=self.request.user)
+
+    @extend_schema(
+        summary="司法局出具审核意见",
+        request=ForwardAnswerSerializer,
+        responses={200: ForwardingSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="answer", url_name="answer")
+    def answer(self, request, pk=None):
+        fields = _given(ForwardAnswerSerializer, request)
+        forwarding = services.forwarding_answer(
+            actor=request.user, forwarding=self.get_object(), **fields
+        )
+        return Response(ForwardingSerializer(forwarding).data)

@@ -46,6 +46,29 @@ def test_the_queue_is_sorted_by_remaining_time_in_fixed_queries(team, client_for
     assert page.index(cases[2].number) < page.index(cases[1].number)
 
 
+@pytest.mark.req("REV-05")
+def test_the_queue_is_paged_in_queue_order(team, client_for, calendar_2026, monkeypatch):
+    from zhifa.reviews import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    rule(team, amount_threshold="10000")
+    cases = [proposed(team, "50000.00", title=f"案{i}") for i in range(3)]
+    submit(team, cases[0])  # awaiting the materials check: last
+    services.submission_check(actor=team.reviewer, submission=submit(team, cases[1]))
+    services.submission_check(actor=team.reviewer, submission=submit(team, cases[2], urgent=True))
+    client = client_for(team.reviewer)
+    first = client.get(reverse("reviews:queue")).content.decode()
+    second = client.get(reverse("reviews:queue"), {"page": 2}).content.decode()
+    assert first.index(cases[2].number) < first.index(cases[1].number)
+    assert cases[0].number not in first and "第 1 / 2 页，共 3 件" in first
+    assert cases[0].number in second and cases[1].number not in second
+    assert [i.submission.case_id for i in selectors.queue(actor=team.reviewer)] == [
+        cases[2].pk,
+        cases[1].pk,
+        cases[0].pk,
+    ]
+
+
 @pytest.mark.req("REV-03", "REV-06")
 def test_submit_check_and_decide_on_the_workbench(major_case, team, client_for):
     client = client_for(team.lead)
@@ -163,8 +186,19 @@ def test_the_catalogue_round_trips_through_excel(team, client_for):
 def test_demo_catalogue(team, county):
     from zhifa.reviews.demo import reviews_demo
 
-    rules = reviews_demo(county.market, county.market_admin)
+    rules = reviews_demo(county.market, team.reviewer)
     assert len(rules) == 7
+    # Filed with the 司法局, and on the portal (the reviewer is the legal unit).
+    from zhifa.disclosures.models import Disclosure
+    from zhifa.reviews.models import CatalogueFiling
+
+    assert CatalogueFiling.objects.get(agency=county.market).state == "filed"
+    item = Disclosure.objects.get(agency=county.market, topic="major_catalogue")
+    assert item.status == "published" and "ZF-01 以本级人民政府名义作出的" in item.body
+    # An administrator seeding the catalogue leaves the portal item to the legal unit.
+    reviews_demo(county.safety, county.safety_admin)
+    item = Disclosure.objects.get(agency=county.safety, topic="major_catalogue")
+    assert item.status == "in_review"
     case = proposed(team, "50000.00")
     assert [r.code for r in matching_rules(case)] == ["FK-01"]
 
