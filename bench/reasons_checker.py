@@ -467,16 +467,17 @@ def regenerate(quotes: dict) -> None:
             base = _clean(rng, "food" if i % 3 else "safety", quotes, 1000 + len(drafts))
             drafts.append({"id": f"{kind}-{i:02d}", "defects": [kind], **_defect(rng, base, kind)})
     # Harder drafts, written the way real reasons go wrong beyond the checker's rules:
-    # long but empty wording, harm words outside its list, amounts in composite numerals.
+    # long but empty wording (``empty``: passes the length and phrase lists, names
+    # nothing of the case), harm words outside its list, amounts in composite numerals.
     hard = [
         (
-            "vague",
+            "empty",
             lambda c, x: c["discretion"].update(
                 reasons="经本机关研究认为，当事人的行为违反了相关法律法规的规定，应当依法予以处罚"
             ),
         ),
         (
-            "vague",
+            "empty",
             lambda c, x: c["provisions"][1].update(
                 why="本案适用该条款，理由充分，适用法律正确，符合有关规定的精神"
             ),
@@ -496,6 +497,52 @@ def regenerate(quotes: dict) -> None:
             base["context"].update(conclusion_amount="55000", conclusion_text="罚款55000元")
         spoil(base["content"], base["context"])
         drafts.append({"id": f"hard-{kind}-{i:02d}", "defects": [kind], **base})
+    # More long but empty wording, in every part that carries free reasoning.
+    empty = [
+        lambda c: c["facts"][0].update(
+            text="经调查，当事人存在违法行为，事实清楚，证据确凿充分，违反了有关法律法规的规定"
+        ),
+        lambda c: c["provisions"][0].update(
+            why="根据本案的实际情况，依照相关法律规定，适用该条款是正确、合法、合理的"
+        ),
+        lambda c: c["discretion"].update(
+            reasons="综合考虑当事人违法行为的事实、性质、情节以及社会危害程度，依法作出上述处罚决定"
+        ),
+        lambda c: c["discretion"].update(
+            reasons="本机关坚持过罚相当、处罚与教育相结合的原则，在裁量基准范围内作出处罚"
+        ),
+        lambda c: c.update(
+            points=[
+                {
+                    "id": "P1",
+                    "source": "statement",
+                    "content": "当事人称系初次违法，请求从轻处罚",
+                    "answer": "not_adopted",
+                    "reply": (
+                        "经审查，当事人提出的陈述申辩意见缺乏事实和法律依据，本机关依法不予采纳"
+                    ),
+                }
+            ]
+        ),
+        lambda c: c["provisions"][1].update(
+            why="该条款是对此类违法行为进行处罚的法律依据，本机关依法予以适用"
+        ),
+    ]
+    for i, spoil in enumerate(empty * 3):
+        base = _clean(rng, "food" if i % 2 else "safety", quotes, 3000 + i)
+        spoil(base["content"])
+        if base["content"]["points"]:
+            base["context"]["statements_on_file"] = True
+        drafts.append({"id": f"empty-{i:02d}", "defects": ["empty"], **base})
+    # Clean drafts worded without numbers: specific by their words alone.
+    specific = [
+        "当事人在学校周边销售过期食品，面向学生群体，但已全部下架并主动召回，在本阶次内处罚",
+        "当事人系初次违法，如实陈述进货来源，配合调查，在本阶次内从轻处罚",
+    ]
+    for i in range(6):
+        base = _clean(rng, "food", quotes, 4000 + i)
+        base["content"]["discretion"]["reasons"] = specific[i % 2]
+        drafts.append({"id": f"clean-specific-{i:02d}", "defects": [], **base})
     FIXTURES.parent.mkdir(exist_ok=True)
     FIXTURES.write_text(json.dumps(drafts, ensure_ascii=False, indent=1) + "\n")
     print(f"wrote {len(drafts)} drafts to {FIXTURES}")

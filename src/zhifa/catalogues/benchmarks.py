@@ -11,6 +11,7 @@ registers that with ``zhifa.cases.major``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -73,11 +74,74 @@ def benchmark_in_force(
     return found.order_by("-effective_on", "-pk").first()
 
 
+def benchmark_versions(bench: DiscretionBenchmark) -> list[dict]:
+    """Every version of ``bench``'s violation in the same agency, newest first,
+    each with what changed from the version before it (INF-03)."""
+    versions = list(
+        DiscretionBenchmark.objects.filter(agency=bench.agency, violation_code=bench.violation_code)
+        .prefetch_related("bands", "factors")
+        .order_by("effective_on", "pk")
+    )
+    out, before = [], None
+    for v in versions:
+        out.append({"benchmark": v, "changes": _changes(before, v) if before else ["首个版本"]})
+        before = v
+    return out[::-1]
+
+
+def _describe(bench: DiscretionBenchmark) -> dict:
+    return {
+        "head": {
+            "违法行为": bench.violation,
+            "违法依据": bench.basis_citation,
+            "处罚依据": bench.penalty_citation,
+            "处罚种类": bench.penalty_kinds,
+            "法定幅度": f"{bench.statutory_min}–{bench.statutory_max}元",
+        },
+        "bands": {
+            b.get_band_display(): (
+                f"{b.min_amount}–{b.max_amount}元；适用情形：{b.conditions}"
+                + (f"；处罚种类：{b.penalty_kinds}" if b.penalty_kinds else "")
+            )
+            for b in bench.bands.all()
+        },
+        "factors": {f"{f.get_effect_display()}：{f.description}" for f in bench.factors.all()},
+    }
+
+
+def _changes(old: DiscretionBenchmark, new: DiscretionBenchmark) -> list[str]:
+    a, b = _describe(old), _describe(new)
+    out = [
+        f"{k}：{a['head'][k] or '（空）'} → {b['head'][k] or '（空）'}"
+        for k in b["head"]
+        if a["head"][k] != b["head"][k]
+    ]
+    for label in [x.label for x in Band]:
+        was, now = a["bands"].get(label), b["bands"].get(label)
+        if was == now:
+            continue
+        if was is None:
+            out.append(f"新增“{label}”阶次：{now}")
+        elif now is None:
+            out.append(f"删除“{label}”阶次")
+        else:
+            out.append(f"“{label}”阶次：{was} → {now}")
+    out += [f"新增情节 {f}" for f in sorted(b["factors"] - a["factors"])]
+    out += [f"删除情节 {f}" for f in sorted(a["factors"] - b["factors"])]
+    return out or ["内容未变化"]
+
+
 # --- Writes --------------------------------------------------------------------------
+
+
+def kinds_of(text: str) -> list[str]:
+    """The penalty kinds of a list written 罚款、没收违法所得 (or with commas)."""
+    return [k.strip() for k in re.split(r"[、,，;；\s]+", text or "") if k.strip()]
 
 
 def _check_bands(bench: dict, bands: list[dict]) -> list[dict]:
     lo, hi = bench["statutory_min"], bench["statutory_max"]
+    allowed = kinds_of(bench.get("penalty_kinds") or "")
     if lo is None or hi is None or hi < lo:
         raise InvalidInput("法定罚款幅度无效：最高额不得低于最低额。", code="benchmark_range")
     if not bands:
@@ -101,6 +165,14 @@ def _check_bands(bench: dict, bands: list[dict]) -> list[dict]:
             )
         if not str(b.get("conditions") or "").strip():
             raise InvalidInput(f"请写明“{Band(band).label}”阶次的适用情形。", code="benchmark_band")
+        kinds = kinds_of(str(b.get("penalty_kinds") or ""))
+        stray = [k for k in kinds if allowed and k not in allowed]
+        if stray:
+            raise InvalidInput(
+                f"“{Band(band).label}”阶次的处罚种类“{'、'.join(stray)}”不在该违法行为的"
+                f"处罚种类（{'、'.join(allowed)}）之内。",
+                code="benchmark_band_kinds",
+            )
         clean.append(
             {
                 "band": band,
@@ -109,6 +181,7 @@ def _check_bands(bench: dict, bands: list[dict]) -> list[dict]:
                 "max_amount": b_hi,
                 "amount_from": money(b.get("amount_from"), "涉案金额下限"),
                 "amount_below": money(b.get("amount_below"), "涉案金额上限"),
+                "penalty_kinds": "、".join(kinds),
             }
         )
     return clean
@@ -161,7 +234,7 @@ def benchmark_create(
         "statutory_min": money(statutory_min, "法定最低罚款"),
         "statutory_max": money(statutory_max, "法定最高罚款"),
     }
-    clean_bands = _check_bands(head, bands)
+    clean_bands = _check_bands({**head, "penalty_kinds": penalty_kinds}, bands)
     clean_factors = _check_factors(factors or [])
     with transaction.atomic():
         if DiscretionBenchmark.objects.filter(
@@ -208,7 +281,8 @@ def benchmark_create(
                 "effective_on": effective_on.isoformat(),
                 "statutory": [str(head["statutory_min"]), str(head["statutory_max"])],
                 "bands": [
-                    [b["band"], str(b["min_amount"]), str(b["max_amount"])] for b in clean_bands
+                    [b["band"], str(b["min_amount"]), str(b["max_amount"]), b["penalty_kinds"]]
+                    for b in clean_bands
                 ],
                 "factors": len(clean_factors),
                 "retired": [o.version for o in retired],
@@ -236,6 +310,9 @@ EXCEL_HEADERS = (
     "最低罚款",
     "最高罚款",
 )
+# Added with per-band penalty kinds (INF-03); a file without it still imports.
+BAND_KINDS_HEADER = "阶次处罚种类"
+EXPORT_HEADERS = (*EXCEL_HEADERS, BAND_KINDS_HEADER)
 
 
 def benchmark_export_rows(benchmarks):
@@ -260,9 +337,10 @@ def benchmark_export_rows(benchmarks):
                 band.amount_below,
                 band.min_amount,
                 band.max_amount,
+                band.penalty_kinds,
             )
         for f in b.factors.all():
-            yield (*head, f.get_effect_display(), f.description, None, None, None, None)
+            yield (*head, f.get_effect_display(), f.description, None, None, None, None, None)
 
 
 def benchmark_import_excel(*, actor, agency: Agency, data: bytes) -> list[DiscretionBenchmark]:
@@ -271,7 +349,10 @@ def benchmark_import_excel(*, actor, agency: Agency, data: bytes) -> list[Discre
     from zhifa.core.excel import read_rows
 
     require_agency_admin(actor, agency)
-    rows = read_rows(data, headers=EXCEL_HEADERS)
+    try:
+        rows = read_rows(data, headers=EXPORT_HEADERS)
+    except InvalidInput:  # a file of the earlier layout, without per-band kinds
+        rows = read_rows(data, headers=EXCEL_HEADERS)
     groups: dict[tuple, dict] = {}
     errors: list[str] = []
     for number, row in rows:
@@ -302,6 +383,7 @@ def benchmark_import_excel(*, actor, agency: Agency, data: bytes) -> list[Discre
                     "max_amount": row["最高罚款"],
                     "amount_from": row["涉案金额下限"],
                     "amount_below": row["涉案金额上限"],
+                    "penalty_kinds": row.get(BAND_KINDS_HEADER) or "",
                 }
             )
         elif kind in EFFECT_BY_LABEL:

@@ -303,6 +303,12 @@ class DiscretionBand(models.Model):
         blank=True,
         help_text="不含上限",
     )
+    penalty_kinds = models.CharField(
+        "本阶次处罚种类",
+        max_length=255,
+        blank=True,
+        help_text="本阶次可以适用的处罚种类，以顿号分隔；留空为基准的全部处罚种类（INF-03）",
+    )
 
     class Meta:
         verbose_name = "裁量阶次"

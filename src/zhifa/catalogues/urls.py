@@ -15,6 +15,11 @@ urlpatterns = [
     path("legal-bases/<int:pk>/", library.legal_basis_detail_view, name="legal-basis-detail"),
     path("benchmarks/", library.benchmark_list_view, name="benchmark-list"),
     path("benchmarks/import/", library.benchmark_import_view, name="benchmark-import"),
+    path(
+        "benchmarks/<int:pk>/versions/",
+        library.benchmark_versions_view,
+        name="benchmark-versions",
+    ),
     path("calendar/", calendar.calendar_view, name="calendar"),
     path("calendar/years/", calendar.calendar_year_add_view, name="calendar-year-add"),
     path("calendar/days/", calendar.calendar_day_set_view, name="calendar-day-set"),

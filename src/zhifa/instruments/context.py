@@ -287,7 +287,16 @@ def context_for(
         "issued_on": cn_date(issued_on),
         "seal": SEAL,
         "reasons": _reasons(case, str(kind)),
+        # The answer of a request for written reasons (说明理由书, RSN-05): filled
+        # by the reasons app through ``IssueRequest.extra``.
+        "request": _request_sample() if not case.pk and kind == "reasons_statement" else {},
     }
+
+
+def _request_sample() -> dict:
+    from zhifa.reasons.rendering import request_sample
+
+    return request_sample()
 
 
 def _reasons(case: Case, kind: str) -> dict:
@@ -350,7 +359,11 @@ def sample_context(kind: str, agency: Agency | None = None) -> dict:
             content[f.name] = "2000.00"
         else:
             content[f.name] = f"{f.label}（示例）"
-    record = Record(kind=spec.records[0], occurred_at=moment, place="示例县城关镇", content=content)
+    record = (
+        Record(kind=spec.records[0], occurred_at=moment, place="示例县城关镇", content=content)
+        if spec.records
+        else None
+    )
     signatures = [
         Signature(
             role=Signature.Role.OFFICER, name="执法员甲", method="on_screen", signed_at=moment

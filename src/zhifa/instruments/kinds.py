@@ -35,6 +35,11 @@ class Spec:
     action_kinds: tuple[str, ...] = ()  # empty: every kind of action
     # Pre-printed forms take their number from the record (``form_number``).
     preprinted: bool = False
+    # Made from another app's page, which passes what the template shows
+    # (``IssueRequest.extra``): not offered on the case's instruments panel.
+    made_elsewhere: bool = False
+    # May be made after the case is closed (an answer the party asks for later).
+    after_closing: bool = False
 
     @property
     def label(self) -> str:
@@ -126,6 +131,18 @@ SPECS: dict[str, Spec] = {
             one_per_case=True,
             procedures=NOT_SIMPLE,
         ),
+        # The written answer to a party's request for reasons (RSN-05, 001 附件4
+        # §15, §16), made from the request by ``reasons.services``.
+        Spec(
+            Kind.REASONS_STATEMENT,
+            (),
+            Stage.DECISION,
+            record_required=False,
+            pattern="{abbr}说理〔{year}〕{n}号",
+            leader_may_issue=True,
+            made_elsewhere=True,
+            after_closing=True,
+        ),
     )
 }
 assert set(SPECS) == set(Kind.values), "every kind needs a spec"
@@ -137,6 +154,7 @@ SERVED_KINDS = (
     Kind.HEARING_NOTICE,
     Kind.DECISION,
     Kind.ONSPOT_DECISION,
+    Kind.REASONS_STATEMENT,
 )
 
 

@@ -619,6 +619,27 @@ def closing_approval(doc) -> None:
     signatures_note(doc)
 
 
+def reasons_statement(doc) -> None:
+    """The written answer to a party's request for reasons (RSN-05, 001 附件4 §15)."""
+    heading(doc, "说明理由书")
+    line(doc, ("{{ request.requester }}：", True))
+    body(
+        doc,
+        "你（单位）于{{ request.requested_on }}申请本机关就{{ request.decision }}"
+        "（{{ case.title }}）书面说明理由。现说明如下：",
+    )
+    control(doc, "{%p for text in request.paragraphs %}")
+    body(doc, "{{ text }}")
+    control(doc, "{%p endfor %}")
+    body(
+        doc,
+        "如对本机关作出的行政执法决定不服，可以依法申请行政复议或者提起行政诉讼。",
+    )
+    labelled(doc, "联系地址", "{{ agency.address }}")
+    labelled(doc, "联系电话", "{{ agency.phone }}")
+    closing(doc)
+
+
 LAYOUTS = {
     "filing_approval": filing_approval,
     "onsite_inspection": onsite_inspection,
@@ -632,6 +653,7 @@ LAYOUTS = {
     "onspot_decision": onspot_decision,
     "delivery_receipt": delivery_receipt,
     "closing_approval": closing_approval,
+    "reasons_statement": reasons_statement,
 }
 
 

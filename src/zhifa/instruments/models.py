@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     ONSPOT_DECISION = "onspot_decision", "当场行政处罚决定书"
     DELIVERY_RECEIPT = "delivery_receipt", "送达回证"
     CLOSING_APPROVAL = "closing_approval", "结案审批表"
+    REASONS_STATEMENT = "reasons_statement", "说明理由书"
 
 
 class InstrumentTemplate(models.Model):

@@ -385,6 +385,8 @@ class IssueRequest:
     kind: str
     record: Record | None = None
     supersedes: Instrument | None = None
+    # What a kind made elsewhere (``Spec.made_elsewhere``) shows besides the case.
+    extra: dict | None = None
 
 
 def may_issue(actor, case: Case, kind: str) -> bool:
@@ -423,7 +425,7 @@ def instruments_issue(*, actor, case: Case, items: list[IssueRequest]) -> list[I
     for item in items:
         _spec(item.kind)
         require_issuer(actor, case, item.kind)
-    require_open(case)
+    _require_open_for(case, items)
     # Before any lock: installing a default template writes to the ledger.
     templates = {item.kind: template_active(case.agency, item.kind) for item in items}
     try:
@@ -431,6 +433,11 @@ def instruments_issue(*, actor, case: Case, items: list[IssueRequest]) -> list[I
     except gates.GateClosed as error:
         gates.refusal_record(actor=actor, error=error)
         raise
+
+
+def _require_open_for(case: Case, items: list[IssueRequest]) -> None:
+    if not all(SPECS[item.kind].after_closing for item in items):
+        require_open(case)
 
 
 def _issue(actor, case: Case, items: list[IssueRequest], templates: dict) -> list[Instrument]:
@@ -442,7 +449,7 @@ def _issue(actor, case: Case, items: list[IssueRequest], templates: dict) -> lis
             .select_related("agency", "matter", "unit")
             .get(pk=case.pk)
         )
-        require_open(case)
+        _require_open_for(case, items)
         plans = _plan(case, items)
         for plan in plans:
             gates.require_open_gates(case, plan.spec.code)
@@ -479,6 +486,7 @@ def _issue(actor, case: Case, items: list[IssueRequest], templates: dict) -> lis
                 signatures=list(record.signatures.all()) if record else [],
                 documents=documents,
             )
+            context.update(plan.extra or {})
             path = Path(work) / f"{index:02d}-{spec.code}.docx"
             rendering.render(template_file(templates[spec.code]), context, path)
             docx_paths.append(path)
@@ -500,6 +508,7 @@ class _Plan:
     spec: Spec
     record: Record | None
     supersedes: Instrument | None
+    extra: dict | None = None
 
     def as_instrument(self) -> Instrument:
         # Lets the requests of one batch conflict with each other as issued ones do.
@@ -533,6 +542,11 @@ def _plan(case: Case, items: list[IssueRequest]) -> list[_Plan]:
                 f"{case.get_stage_display()}环节。",
                 code="wrong_stage",
             )
+        if spec.made_elsewhere and item.extra is None:
+            raise InvalidInput(
+                f"{spec.label}须在相应业务页面制作（如说明理由申请的答复页面）。",
+                code="kind_made_elsewhere",
+            )
         record = _record_for(case, spec, item.record)
         supersedes = _superseded(case, spec, item.supersedes, in_force)
         if supersedes is None and record is not None:
@@ -562,7 +576,7 @@ def _plan(case: Case, items: list[IssueRequest]) -> list[_Plan]:
             problems = onspot_form_problems(case, record, officer_ids)
             if problems:
                 raise InvalidInput("；".join(problems) + "。", code="bad_form_number")
-        plans.append(_Plan(spec, record, supersedes))
+        plans.append(_Plan(spec, record, supersedes, item.extra))
     return plans
 
 

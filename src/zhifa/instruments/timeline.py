@@ -51,7 +51,7 @@ def issuable(user, case: Case) -> list[dict]:
     )
     out = []
     for spec in SPECS.values():
-        if not (applies(spec, case) and reached(spec, case)):
+        if spec.made_elsewhere or not (applies(spec, case) and reached(spec, case)):
             continue
         if not (handler or spec.leader_may_issue):
             continue

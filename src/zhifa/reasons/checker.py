@@ -30,6 +30,7 @@ BLOCKING, WARNING = "blocking", "warning"
 KINDS = {
     "missing_part": ("缺少必要内容", BLOCKING),
     "vague": ("理由含糊", BLOCKING),
+    "empty": ("理由空泛", BLOCKING),
     "fact_without_evidence": ("事实无证据支持", BLOCKING),
     "evidence_not_assessed": ("证据未作采信说明", BLOCKING),
     "provision_unknown": ("引用的条文不存在", BLOCKING),
@@ -142,6 +143,10 @@ class Context:
     benchmark: DiscretionBenchmark | None = None
     # plain text → case number, of other cases' reasons of another matter
     others: dict[str, str] | None = None
+    # The case's own data as text: title, matter, parties, records other than the
+    # decision (the document's evidence, provisions, factors and the benchmark
+    # are added by ``check``).
+    vocabulary: str = ""
 
 
 def plain(text: str) -> str:
@@ -153,6 +158,75 @@ def is_vague(text: str, min_chars: int | None = None) -> bool:
     if min_chars is None:
         min_chars = settings.ZHIFA_REASONS_MIN_CHARS
     return len(p) < min_chars or p in VAGUE_PHRASES
+
+
+# Words a reasons passage may use without saying anything about the case: the
+# vocabulary of every decision. The content check looks past them (RSN-04).
+_GENERIC = """
+本案 该案 案件 本机关 机关 行政机关 执法机关 经本 经 研究 认为 认定 综合
+考虑 综合考虑 当事人 行为 违法 违法行为 违反 违反规定 相关 有关 法律 法规
+法律法规 规章 规定 条款 该条 该款 该项 本条 规范 依据 根据 按照 依照 依法
+予以 应当 应予 可以 给予 作出 决定 处罚 行政处罚 处理 处以 罚款 理由 充分
+正确 适用 适用法律 符合 精神 要求 情形 情况 事实 事实清楚 清楚 证据 确凿
+充分 确实 属于 构成 存在 具有 明确 合法 合理 真实 有效 采纳 不予 成立
+不成立 意见 陈述 申辩 调查 核实 审查 查明 经查 查处 程序 本局 我局 阶次
+裁量 基准 幅度 范围 之内 以内 情节 一般 较轻 较重 严重 轻微 从轻 从重 减轻
+实际 具体 上述 以上 如下 下列 其他 等等 方面 因素 原则 公正 公平 过罚相当
+教育 结合 所述 所称 规定的 一致 确定 处罚决定 处理决定 决定书 本决定
+事实和理由 提出 缺乏 进行 发现 存在 经过 没有 造成 发生 作为 涉及 予以考虑
+考虑 性质 程度 社会 危害 后果 社会危害 危害程度 危害后果 严重后果 坚持 相结合
+相当 过罚 分析 判断 审理
+"""
+GENERIC_WORDS = frozenset(_GENERIC.split())
+# Circumstances a discretion weighs (行政处罚法 第三十二条、第三十三条 and the usual
+# aggravating ones): naming one is speaking of the case.
+FACTOR_TERMS = (
+    "主动消除或者减轻违法行为危害后果 受他人胁迫或者诱骗实施违法行为 主动供述 "
+    "配合查处 如实陈述 立功表现 初次违法 首次违法 及时改正 主动改正 限期整改 整改到位 "
+    "下架 召回 销毁 退赔 赔偿损失 未造成危害后果 未发生事故 再次违法 屡教不改 "
+    "隐匿 转移 伪造证据 拒不配合 阻碍执法 未成年人 老年人 学生 学校 突发事件 "
+    "经济困难 生活困难"
+)
+_NUMBER = re.compile(
+    r"[0-9０-９]|[零〇一二两三四五六七八九十百千万]+\s*(?:元|人|名|盒|件|箱|瓶|袋|次|日|月|年|天|个|吨|公斤|千克|克|台|辆|家|条|款|项)"
+)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that could name something of a case (rjieba words of
+    two characters or more, less the generic vocabulary of decisions)."""
+    from zhifa.reasons.similar import rjieba
+
+    out = []
+    for run in re.findall(r"[\u4e00-\u9fff]+", text or ""):
+        words = rjieba.cut(run) if rjieba is not None else [run]
+        out.extend(w for w in words if len(w) > 1 and w not in GENERIC_WORDS)
+    return out
+
+
+def is_empty(text: str, vocabulary: str | None) -> bool:
+    """Long enough and free of the empty phrases, yet nothing in it is of this
+    case: no amount, date, count or provision number, and none of its words
+    occurs in the case's own data (001 附件4 §17: 含糊 counts as no reasons)."""
+    if vocabulary is None or not plain(text) or _NUMBER.search(text):
+        return False
+    return not any(w in vocabulary for w in content_words(text))
+
+
+def vocabulary(content: dict, benchmark=None, texts=(), *, with_facts: bool = True) -> str:
+    """The case's own data as one text, what a reasons passage should speak of."""
+    parts = [*texts, FACTOR_TERMS]
+    parts += [e["name"] for e in content["evidence"]]
+    parts += [p["citation"] for p in content["provisions"]]
+    parts += [f["description"] for f in content["discretion"]["factors"]]
+    parts += [p["content"] for p in content["points"]]
+    if with_facts:
+        parts += [f["text"] for f in content["facts"]]
+    if benchmark is not None:
+        parts += [benchmark.violation, benchmark.penalty_kinds]
+        parts += [b.conditions for b in benchmark.bands.all()]
+        parts += [f.description for f in benchmark.factors.all()]
+    return "\n".join(str(p) for p in parts if p)
 
 
 def says(text: str, words) -> str:
@@ -198,6 +272,13 @@ def check(content: dict, ctx: Context) -> list[Finding]:
     provisions, d, points = content["provisions"], content["discretion"], content["points"]
     by_id = {e["id"]: e for e in evidence}
     assess_min = settings.ZHIFA_REASONS_MIN_ASSESSMENT_CHARS
+    # A fact is measured against the case's data without the facts themselves.
+    fact_vocabulary = words = None  # None: no content check
+    if settings.ZHIFA_REASONS_CONTENT_CHECK:
+        fact_vocabulary = vocabulary(
+            content, ctx.benchmark, [ctx.vocabulary, ctx.conclusion_text], with_facts=False
+        )
+        words = fact_vocabulary + "\n" + "\n".join(f["text"] for f in facts)
 
     # Missing parts (RSN-01).
     for key in ("facts", "evidence", "provisions"):
@@ -211,6 +292,13 @@ def check(content: dict, ctx: Context) -> list[Finding]:
             add("missing_part", place, "未写明认定的事实。")
         elif is_vague(f["text"]):
             add("vague", place, f"“{f['text']}”未具体写明认定的事实。")
+        elif is_empty(f["text"], fact_vocabulary):
+            add(
+                "empty",
+                place,
+                "未写明本案的具体事实（时间、地点、当事人、数量、金额、违法行为等），"
+                "仅有一般性表述。",
+            )
         if not f["evidence"]:
             add("fact_without_evidence", place, "未关联证明该事实的证据。")
         elif not any(by_id.get(x, {}).get("adopted") is True for x in f["evidence"]):
@@ -257,10 +345,18 @@ def check(content: dict, ctx: Context) -> list[Finding]:
             add("missing_part", place, "未说明适用该条款的理由。")
         elif is_vague(p["why"]):
             add("vague", place, f"适用理由“{p['why']}”过于笼统。")
+        elif is_empty(p["why"], words):
+            add("empty", place, "适用理由未结合本案事实说明为何适用该条款。")
 
     # 裁量理由.
     if ctx.penalty:
         _check_discretion(d, ctx, add)
+        if d["reasons"] and not is_vague(d["reasons"]) and is_empty(d["reasons"], words):
+            add(
+                "empty",
+                PARTS["discretion"],
+                "裁量理由未结合本案的情节、危害后果、涉案金额或从轻从重情节说明。",
+            )
 
     # Each point the party raised, answered (RSN-03).
     for i, pt in enumerate(points, start=1):
@@ -275,6 +371,8 @@ def check(content: dict, ctx: Context) -> list[Finding]:
                 place,
                 f"{ANSWERS[pt['answer']]}，但未说明不予采纳的理由。",
             )
+        elif pt["answer"] in ("not_adopted", "partly") and is_empty(pt["reply"], words):
+            add("empty", place, "不予采纳的理由未针对当事人提出的意见和本案事实。")
     if ctx.statements_on_file and not points:
         add(
             "points_not_listed",
@@ -348,12 +446,23 @@ def _check_discretion(d: dict, ctx: Context, add) -> None:
                         f"阶次，选择的是“{Band(d['band']).label}”。",
                     )
         kinds = bench.penalty_kinds
+        chosen = next((b for b in bands if b.band == d["band"]), None)
+        band_kinds = chosen.penalty_kinds if chosen is not None else ""
         for kind in PENALTY_KINDS:
-            if says(ctx.conclusion_text, (kind,)) and kind not in kinds:
+            if not says(ctx.conclusion_text, (kind,)):
+                continue
+            if kind not in kinds:
                 add(
                     "penalty_kind_outside",
                     "决定内容",
                     f"决定“{kind}”，但该违法行为的处罚种类为：{kinds}。",
+                )
+            elif band_kinds and kind not in band_kinds:
+                add(
+                    "penalty_kind_outside",
+                    f"决定内容（{chosen.get_band_display()}阶次）",
+                    f"决定“{kind}”，但“{chosen.get_band_display()}”阶次的处罚种类为："
+                    f"{band_kinds}。",
                 )
     # Contradictions between parts.
     if amount is not None and ctx.conclusion_amount is not None and amount != ctx.conclusion_amount:
@@ -433,6 +542,7 @@ def check_free_text(fields: dict, ctx: Context) -> list[Finding]:
 
     out: list[Finding] = []
     add = lambda code, place, message: out.append(Finding(code, place, message))  # noqa: E731
+    words = f"{ctx.vocabulary}\n{FACTOR_TERMS}\n{fields.get('facts') or ''}"
     for name, label in FREE_TEXT_FIELDS.items():
         if name == "discretion" and not ctx.penalty:
             continue
@@ -442,6 +552,12 @@ def check_free_text(fields: dict, ctx: Context) -> list[Finding]:
             add("missing_part", place, f"未填写{label}。")
         elif is_vague(text):
             add("vague", place, f"“{text}”过于笼统。")
+        elif (
+            settings.ZHIFA_REASONS_CONTENT_CHECK
+            and ctx.vocabulary
+            and is_empty(text, words if name != "facts" else ctx.vocabulary)
+        ):
+            add("empty", place, f"{label}未写明本案的具体情况，仅有一般性表述。")
     for chunk, ref in citations_find(str(fields.get("basis") or "")):
         found = citation_resolve(ref, ctx.on)
         place = f"决定记录·法律依据（{chunk}）"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from zhifa.catalogues.models import Band, DiscretionBenchmark, FactorEffect
+from zhifa.disclosures.forms import _CHALLENGE_KEY as CHALLENGE_KEY
+from zhifa.disclosures.forms import new_challenge
 from zhifa.reasons.content import ANSWERS, EVIDENCE_SOURCES, POINT_SOURCES
-from zhifa.reasons.models import ReasonsExemption, ReasonsRequest
+from zhifa.reasons.models import DetailedGround, ReasonsExemption, ReasonsRequest
 
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 ADOPTED = (("", "未定"), ("yes", "予以采信"), ("no", "不予采信"))
@@ -202,3 +204,43 @@ class OralForm(forms.Form):
     reasons = forms.CharField(label="说明的理由", widget=TEXTAREA)
     party_statement = forms.CharField(label="当事人当场陈述申辩", widget=TEXTAREA, required=False)
     av_reference = forms.CharField(label="音像记录编号", required=False)
+
+
+class GroundForm(forms.Form):
+    ground = forms.ChoiceField(label="须详细说明理由的情形", choices=DetailedGround.Ground.choices)
+    note = forms.CharField(label="具体情况", widget=TEXTAREA)
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(label="撤回原因", widget=TEXTAREA)
+
+
+class PublicRequestForm(forms.Form):
+    """The party's request for written reasons on the portal (RSN-05, PUB-10),
+    with the portal's simple challenge (``disclosures.forms.new_challenge``)."""
+
+    decision_number = forms.CharField(
+        label="决定书文号", max_length=64, help_text="如：示市监罚〔2026〕1号"
+    )
+    party = forms.CharField(
+        label="当事人名称、统一社会信用代码或身份证号码",
+        max_length=128,
+        help_text="须与决定书载明的当事人一致",
+    )
+    requester = forms.CharField(label="申请人", max_length=128)
+    contact = forms.CharField(
+        label="联系方式", max_length=128, help_text="电话或电子邮箱，仅用于答复本申请，不公开"
+    )
+    content = forms.CharField(label="申请说明的内容", widget=TEXTAREA, max_length=5000)
+    answer = forms.IntegerField(label="验证问题")
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = session.get(CHALLENGE_KEY)
+        self.fields["answer"].label = "验证问题：" + new_challenge(session)
+
+    def clean_answer(self):
+        answer = self.cleaned_data["answer"]
+        if self.expected is None or answer != self.expected:
+            raise forms.ValidationError("验证问题回答不正确，请重新计算。")
+        return answer

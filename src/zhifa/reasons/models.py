@@ -114,6 +114,22 @@ class ReasonsRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    instrument = models.ForeignKey(
+        "instruments.Instrument",
+        verbose_name="说明理由书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="答复制作成的编号文书，送达当事人",
+    )
+    decision_number = models.CharField(
+        "所涉决定书文号", max_length=64, blank=True, help_text="门户网站申请时当事人填写"
+    )
+    tracking_number = models.CharField(
+        "查询编号", max_length=32, null=True, blank=True, unique=True, help_text="门户网站申请"
+    )
+    access_code_hash = models.CharField("查询码摘要", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "说明理由申请"
@@ -167,6 +183,47 @@ class ReasonsExemption(models.Model):
             models.CheckConstraint(
                 condition=models.Q(cancelled_at__isnull=True) | ~models.Q(cancellation=""),
                 name="reasons_exemption_cancellation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_ground_display()}"
+
+
+class DetailedGround(models.Model):
+    """A ground the handler records for which the decision must state its reasons
+    in detail although the case is not major (RSN-02, 001 附件4 §5): the wording
+    is the seed's. Once recorded, the case needs detailed (structured) reasons
+    like a major one; a ground recorded in error is withdrawn with a reason, on
+    the same row, once."""
+
+    class Ground(models.TextChoices):
+        PUBLIC_INTEREST = "public_interest", "涉及重大公共利益"
+        SOCIAL_RISK = "social_risk", "可能造成重大社会影响或引发社会风险"
+        MAJOR_RIGHTS = "major_rights", "直接关系行政相对人或第三人重大权益"
+        COMPLEX = "complex", "案件情况疑难复杂"
+        LEGAL_RELATIONS = "legal_relations", "涉及多个法律关系"
+
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="detailed_grounds"
+    )
+    ground = models.CharField("须详细说明理由的情形", max_length=24, choices=Ground.choices)
+    note = models.TextField("具体情况")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawal = models.TextField("撤回原因", blank=True)
+
+    class Meta:
+        verbose_name = "须详细说明理由的情形"
+        verbose_name_plural = "须详细说明理由的情形"
+        ordering = ["case_id", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawal=""),
+                name="reasons_ground_withdrawal_has_reason",
             ),
         ]
 

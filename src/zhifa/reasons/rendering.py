@@ -150,3 +150,33 @@ SAMPLE = {
 
 def reasons_sample() -> dict:
     return as_context(clean(SAMPLE), None)
+
+
+# --- The 说明理由书 answering a request (RSN-05) ----------------------------------------
+
+
+def request_context(request, decision: str) -> dict:
+    """What the 说明理由书 shows of ``request`` (a ``ReasonsRequest`` being answered)."""
+    from zhifa.instruments.context import cn_date
+
+    return {
+        "requester": request.requester,
+        "requested_on": cn_date(request.requested_on),
+        "decision": decision,
+        "content": request.content,
+        "answer": request.answer,
+        "paragraphs": [p.strip() for p in request.answer.splitlines() if p.strip()],
+        "answered_on": cn_date(request.answered_on),
+    }
+
+
+def request_sample() -> dict:
+    return {
+        "requester": "示例食品有限公司",
+        "requested_on": "2026年3月6日",
+        "decision": "示市监罚〔2026〕1号行政处罚决定书",
+        "content": "请书面说明作出该决定的理由（示例）",
+        "answer": "当事人销售超过保质期的牛奶12盒（示例）",
+        "paragraphs": ["当事人销售超过保质期的牛奶12盒（示例）"],
+        "answered_on": "2026年3月9日",
+    }

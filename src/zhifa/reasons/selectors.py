@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from zhifa.cases.models import Case, Record
@@ -15,7 +15,13 @@ from zhifa.catalogues.benchmarks import money
 from zhifa.catalogues.models import ActionKind, DiscretionBenchmark
 from zhifa.core.errors import InvalidInput
 from zhifa.reasons import checker
-from zhifa.reasons.models import OralReasons, Reasons, ReasonsExemption, ReasonsRequest
+from zhifa.reasons.models import (
+    DetailedGround,
+    OralReasons,
+    Reasons,
+    ReasonsExemption,
+    ReasonsRequest,
+)
 
 DECISION_KINDS = ("decision", "onspot_decision")
 STATEMENT_KINDS = ("statements", "hearing_minutes")
@@ -39,7 +45,8 @@ def exemption_active(case: Case) -> ReasonsExemption | None:
 
 def detailed_required(case: Case) -> list[str]:
     """Why this decision needs detailed, structured reasons (RSN-02, 001 附件4 §5):
-    a hearing was held or asked for, or the case is major (重大执法决定)."""
+    a hearing was held or asked for, the case is major (重大执法决定), or the
+    handler recorded a ground of §5 that does not make it major."""
     from zhifa.cases.major import major_reasons
 
     why = []
@@ -48,28 +55,35 @@ def detailed_required(case: Case) -> list[str]:
     ).exists():
         why.append("经过听证程序")
     why += [r.label for r in major_reasons(case) if r.code != "below_minimum"]
+    for ground in grounds_active(case):
+        label = ground.get_ground_display()
+        if label not in why:
+            why.append(label)
     return why
+
+
+def grounds_active(case: Case) -> QuerySet[DetailedGround]:
+    return DetailedGround.objects.filter(case=case, withdrawn_at__isnull=True)
 
 
 def _others(case: Case) -> dict[str, str]:
     """Texts of the latest reasons of other cases of another matter → their number."""
-    seen: set[int] = set()
     out: dict[str, str] = {}
+    # Only each case's latest version, in one query (not every version of every case).
+    newer = Reasons.objects.filter(case_id=OuterRef("case_id"), number__gt=OuterRef("number"))
     rows = (
         Reasons.objects.exclude(case=case)
         .exclude(case__matter_id=case.matter_id)
-        .select_related("case")
-        .order_by("case_id", "-number")
+        .filter(~Exists(newer))
+        .values_list("content", "case__number")
+        .order_by("case_id")
     )
     floor = settings.ZHIFA_REASONS_BOILERPLATE_MIN_CHARS
-    for version in rows.iterator():
-        if version.case_id in seen:
-            continue
-        seen.add(version.case_id)
-        for _place, text in checker.boilerplate_texts(version.content):
+    for content, number in rows.iterator():
+        for _place, text in checker.boilerplate_texts(content):
             key = checker.plain(text)
             if len(key) >= floor:
-                out.setdefault(key, version.case.number)
+                out.setdefault(key, number)
     return out
 
 
@@ -89,7 +103,23 @@ def checker_context(
         conclusion_text=str(content.get("conclusion") or ""),
         statements_on_file=Record.objects.filter(case=case, kind__in=STATEMENT_KINDS).exists(),
         others=_others(case) if with_others else None,
+        vocabulary=case_vocabulary(case),
     )
+
+
+def case_vocabulary(case: Case) -> str:
+    """The case's own data as text, what its reasons must speak of (RSN-04): title,
+    matter, parties, and the content of its records other than the decision,
+    whose reasons are what is checked."""
+    parts = [case.title, case.matter.name, case.source_detail]
+    for party in case.parties.all():
+        parts += [party.get_kind_display(), party.name, party.representative, party.address]
+    for record in Record.objects.filter(case=case, superseded_by__isnull=True).exclude(
+        kind__in=DECISION_KINDS
+    ):
+        parts.append(record.kind_label)
+        parts += [str(v) for v in (record.content or {}).values() if v]
+    return "\n".join(p for p in parts if p)
 
 
 def case_findings(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -11,15 +12,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhifa import ledger
+from zhifa.accounts.models import Unit
 from zhifa.accounts.selectors import officer_of
-from zhifa.cases.models import Case, Procedure, Record
-from zhifa.cases.selectors import is_case_leader, is_handler
+from zhifa.cases.models import Case, Party, Procedure, Record
+from zhifa.cases.selectors import is_case_leader, is_case_reviewer, is_handler
 from zhifa.cases.services import require_handler, require_open
 from zhifa.catalogues.models import DiscretionBenchmark
 from zhifa.catalogues.workdays import workdays_add
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.reasons import content as shape
-from zhifa.reasons.models import OralReasons, Reasons, ReasonsExemption, ReasonsRequest
+from zhifa.reasons.models import (
+    DetailedGround,
+    OralReasons,
+    Reasons,
+    ReasonsExemption,
+    ReasonsRequest,
+)
 
 
 def _digest(content: dict) -> str:
@@ -135,9 +143,26 @@ def request_deadline(requested_on: date):
     return requested_on + timedelta(days=days), False
 
 
-def _agency_staff(actor, case: Case) -> bool:
+def may_register_request(actor, case: Case) -> bool:
+    """Who registers a request on a party's behalf: the case's handling officers
+    and leaders, and the agency's legal unit (法制机构 or 法制审核人员)."""
+    if is_handler(actor, case) or is_case_leader(actor, case) or is_case_reviewer(actor, case):
+        return True
     officer = officer_of(actor)
-    return officer is not None and officer.agency_id == case.agency_id
+    return (
+        officer is not None
+        and officer.agency_id == case.agency_id
+        and officer.unit_id is not None
+        and officer.unit.kind == Unit.Kind.LEGAL
+    )
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def _tracking_number(today: date) -> str:
+    return f"SL{today:%Y%m%d}{secrets.randbelow(10**6):06d}"
 
 
 def reasons_request_register(
@@ -149,17 +174,24 @@ def reasons_request_register(
     channel: str = ReasonsRequest.Channel.WORKBENCH,
     requested_on: date | None = None,
     contact: str = "",
+    decision_number: str = "",
 ) -> ReasonsRequest:
     """Register a party's request for written reasons. The public portal calls
     this with ``actor=None`` and ``channel="portal"`` after it has identified
-    the party; staff of the case's agency register the others."""
+    the party (``reasons_request_submit``); the request then gets a tracking
+    number and an access code, the code returned once on ``access_code``. The
+    case's handling officers and leaders and the agency's legal unit register
+    the others."""
     if channel not in ReasonsRequest.Channel.values:
         raise InvalidInput("申请渠道无效。", code="request_channel")
     if actor is None:
         if channel != ReasonsRequest.Channel.PORTAL:
             raise Forbidden("只有门户网站可以匿名提交申请。", code="request_anonymous")
-    elif not _agency_staff(actor, case):
-        raise Forbidden("只有本机关人员可以登记说明理由申请。", code="request_not_staff")
+    elif not may_register_request(actor, case):
+        raise Forbidden(
+            "只有本案承办人员、负责人或本机关法制机构可以代当事人登记说明理由申请。",
+            code="request_not_staff",
+        )
     requester, content = (requester or "").strip(), (content or "").strip()
     if not requester or not content:
         raise InvalidInput("请填写申请人和申请内容。", code="request_incomplete")
@@ -168,6 +200,12 @@ def reasons_request_register(
     if requested_on > today:
         raise InvalidInput("申请日期不能晚于今天。", code="request_in_future")
     deadline, provisional = request_deadline(requested_on)
+    code, tracking = "", None
+    if actor is None:
+        code = secrets.token_urlsafe(9)
+        tracking = _tracking_number(today)
+        while ReasonsRequest.objects.filter(tracking_number=tracking).exists():
+            tracking = _tracking_number(today)
     with transaction.atomic():
         request = ReasonsRequest.objects.create(
             case=case,
@@ -179,6 +217,9 @@ def reasons_request_register(
             deadline=deadline,
             deadline_provisional=provisional,
             registered_by=actor,
+            decision_number=(decision_number or "").strip()[:64],
+            tracking_number=tracking,
+            access_code_hash=_hash_code(code) if code else "",
         )
         ledger.append(
             actor=actor,
@@ -192,15 +233,86 @@ def reasons_request_register(
                 "requested_on": requested_on,
                 "deadline": deadline,
                 "provisional": provisional,
+                "tracking_number": tracking,
             },
         )
+    request.access_code = code
+    return request
+
+
+def _decision_of(number: str):
+    from zhifa.instruments.models import Instrument, Kind
+
+    return (
+        Instrument.objects.filter(
+            number=number,
+            kind__in=(Kind.DECISION, Kind.ONSPOT_DECISION),
+            superseded_by__isnull=True,
+        )
+        .select_related("case")
+        .first()
+    )
+
+
+def _party_matches(case: Case, party: str) -> bool:
+    given = (party or "").strip().upper()
+    if not given:
+        return False
+    for p in Party.objects.filter(case=case):
+        known = {p.name.strip().upper()}
+        for field in ("credit_code", "id_number"):
+            value = getattr(p, field, "") or ""
+            if value:
+                known.add(value.strip().upper())
+        if given in known:
+            return True
+    return False
+
+
+def reasons_request_submit(
+    *, decision_number: str, party: str, requester: str, content: str, contact: str = ""
+) -> ReasonsRequest:
+    """A party asks on the portal for written reasons of a decision (RSN-05,
+    PUB-10): the decision is named by its 文书号 and the party by its name,
+    credit code or ID number, checked against the case. Any mismatch gives one
+    message that says nothing about what exists."""
+    decision_number = (decision_number or "").strip()
+    instrument = _decision_of(decision_number) if decision_number else None
+    if instrument is None or not _party_matches(instrument.case, party):
+        raise InvalidInput(
+            "未能核对到该决定书，请核对决定书文号和当事人信息。", code="request_not_matched"
+        )
+    return reasons_request_register(
+        actor=None,
+        case=instrument.case,
+        requester=requester,
+        content=content,
+        channel=ReasonsRequest.Channel.PORTAL,
+        contact=contact,
+        decision_number=instrument.number,
+    )
+
+
+def reasons_request_lookup(*, tracking_number: str, access_code: str) -> ReasonsRequest | None:
+    """The portal request with this tracking number, to whoever holds its code."""
+    request = (
+        ReasonsRequest.objects.filter(tracking_number=(tracking_number or "").strip())
+        .select_related("case__agency", "instrument")
+        .first()
+    )
+    if request is None or not secrets.compare_digest(
+        request.access_code_hash, _hash_code((access_code or "").strip())
+    ):
+        return None
     return request
 
 
 def reasons_request_answer(
     *, actor, request: ReasonsRequest, answer: str, answered_on: date | None = None
 ) -> ReasonsRequest:
-    """Answer in writing; the answer is what is served on the party."""
+    """Answer in writing: the answer is kept and issued as a numbered 说明理由书
+    (RSN-05) through the instruments app, in the same transaction, and that
+    instrument is what is served on the party."""
     case = request.case
     if not (is_handler(actor, case) or is_case_leader(actor, case)):
         raise Forbidden("只有本案承办人员或负责人可以答复。", code="request_not_handler")
@@ -215,7 +327,8 @@ def reasons_request_answer(
         if request.answered_on is not None:
             raise Conflict("该申请已答复。", code="request_answered")
         request.answer, request.answered_on, request.answered_by = answer, answered_on, actor
-        request.save(update_fields=["answer", "answered_on", "answered_by"])
+        request.instrument = _statement_issue(actor, request)
+        request.save(update_fields=["answer", "answered_on", "answered_by", "instrument"])
         ledger.append(
             actor=actor,
             action="reasons.answer",
@@ -226,9 +339,40 @@ def reasons_request_answer(
                 "answered_on": answered_on,
                 "late": answered_on > request.deadline,
                 "sha256": hashlib.sha256(answer.encode()).hexdigest(),
+                "instrument": request.instrument.number,
             },
         )
     return request
+
+
+def _decision_label(request: ReasonsRequest) -> str:
+    from zhifa.instruments.models import Instrument, Kind
+
+    decision = (
+        Instrument.objects.filter(
+            case=request.case,
+            kind__in=(Kind.DECISION, Kind.ONSPOT_DECISION),
+            superseded_by__isnull=True,
+        )
+        .order_by("issued_at", "pk")
+        .last()
+    )
+    if decision is not None:
+        return f"{decision.number}{decision.title}"
+    return request.decision_number or "本机关作出的行政执法决定"
+
+
+def _statement_issue(actor, request: ReasonsRequest):
+    from zhifa.instruments.models import Kind
+    from zhifa.instruments.services import IssueRequest, instruments_issue
+    from zhifa.reasons.rendering import request_context
+
+    extra = {"request": request_context(request, _decision_label(request))}
+    return instruments_issue(
+        actor=actor,
+        case=request.case,
+        items=[IssueRequest(Kind.REASONS_STATEMENT, extra=extra)],
+    )[0]
 
 
 # --- Exemptions (RSN-06) -----------------------------------------------------------------
@@ -289,3 +433,56 @@ def exemption_object(
             payload={"case": case.number, "exemption": exemption.pk, "objector": objector},
         )
     return exemption
+
+
+# --- Grounds for detailed reasons (RSN-02) ---------------------------------------------
+
+
+def detailed_ground_record(*, actor, case: Case, ground: str, note: str) -> DetailedGround:
+    """The handler records why this decision must state detailed reasons though the
+    case is not major (001 附件4 §5); the gate then requires structured reasons."""
+    require_handler(actor, case)
+    require_open(case)
+    if ground not in DetailedGround.Ground.values:
+        raise InvalidInput("须详细说明理由的情形无效。", code="ground_invalid")
+    note = (note or "").strip()
+    if len(note) < settings.ZHIFA_REASONS_MIN_CHARS:
+        raise InvalidInput("请具体说明本案符合该情形的情况。", code="ground_note")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if DetailedGround.objects.filter(
+            case=case, ground=ground, withdrawn_at__isnull=True
+        ).exists():
+            raise Conflict("本案已记录该情形。", code="ground_exists")
+        made = DetailedGround.objects.create(case=case, ground=ground, note=note, recorded_by=actor)
+        ledger.append(
+            actor=actor,
+            action="reasons.detailed_ground",
+            obj=case,
+            payload={"case": case.number, "ground": ground, "ground_id": made.pk},
+        )
+    return made
+
+
+def detailed_ground_withdraw(*, actor, ground: DetailedGround, reason: str) -> DetailedGround:
+    """Withdraw a ground recorded in error, with the reason, once."""
+    case = ground.case
+    if not (is_handler(actor, case) or is_case_leader(actor, case)):
+        raise Forbidden("只有本案承办人员或负责人可以撤回。", code="ground_not_handler")
+    require_open(case)
+    reason = (reason or "").strip()
+    if len(reason) < settings.ZHIFA_REASONS_MIN_CHARS:
+        raise InvalidInput("请说明撤回的原因。", code="ground_withdrawal_reason")
+    with transaction.atomic():
+        ground = DetailedGround.objects.select_for_update().get(pk=ground.pk)
+        if ground.withdrawn_at is not None:
+            raise Conflict("该情形已撤回。", code="ground_withdrawn")
+        ground.withdrawn_at, ground.withdrawal = timezone.now(), reason
+        ground.save(update_fields=["withdrawn_at", "withdrawal"])
+        ledger.append(
+            actor=actor,
+            action="reasons.detailed_ground_withdraw",
+            obj=case,
+            payload={"case": case.number, "ground": ground.ground, "ground_id": ground.pk},
+        )
+    return ground

@@ -5,12 +5,14 @@ through selectors, writes through services."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from zhifa.cases.models import Case
 from zhifa.cases.records import EVIDENCE_KINDS
@@ -21,9 +23,11 @@ from zhifa.catalogues.models import DiscretionBenchmark
 from zhifa.core.errors import NotFound, ZhifaError
 from zhifa.core.listing import Column, Listing
 from zhifa.core.views import form_page, require
+from zhifa.disclosures import ratelimit
+from zhifa.disclosures.forms import RequestStatusForm
 from zhifa.reasons import forms, selectors, services
 from zhifa.reasons.content import empty
-from zhifa.reasons.models import ReasonsExemption, ReasonsRequest
+from zhifa.reasons.models import DetailedGround, ReasonsExemption, ReasonsRequest
 from zhifa.reasons.rendering import as_context
 from zhifa.reasons.similar import similar_decisions
 
@@ -73,7 +77,8 @@ def reasons_detail_view(request, pk: int):
             "similar": similar_decisions(case, actor=request.user),
             "detailed": selectors.detailed_required(case),
             "exemptions": case.reasons_exemptions.all(),
-            "requests": case.reasons_requests.all(),
+            "grounds": case.detailed_grounds.all(),
+            "requests": case.reasons_requests.select_related("instrument"),
             "oral": selectors.oral_list(case),
             "can_edit": is_handler(request.user, case),
         },
@@ -292,3 +297,103 @@ def request_list_view(request):
     if request.GET.get("overdue") == "1":
         found = found.filter(answered_on__isnull=True, deadline__lt=timezone.localdate())
     return REQUEST_LISTING.respond(request, found)
+
+
+# --- Grounds for detailed reasons (RSN-02) ---------------------------------------------
+
+
+@login_required
+def ground_create_view(request, pk: int):
+    case = _case(request, pk)
+    form = forms.GroundForm(request.POST if request.method == "POST" else None)
+
+    def save(d):
+        services.detailed_ground_record(actor=request.user, case=case, **d)
+        return "已记录，本案须详细说明理由。", detail_url(case)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        title=f"{case.number} 记录须详细说明理由的情形",
+        cancel_url=detail_url(case),
+        template="reasons/form.html",
+    )
+
+
+@login_required
+def ground_withdraw_view(request, pk: int):
+    visible = DetailedGround.objects.filter(case__in=_visible_cases(request.user))
+    ground = get_object_or_404(visible, pk=pk)
+    form = forms.WithdrawalForm(request.POST if request.method == "POST" else None)
+
+    def save(d):
+        services.detailed_ground_withdraw(actor=request.user, ground=ground, **d)
+        return "已撤回该情形。", detail_url(ground.case)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        title=f"撤回“{ground.get_ground_display()}”",
+        cancel_url=detail_url(ground.case),
+        template="reasons/form.html",
+    )
+
+
+# --- The portal: a party asks for written reasons (RSN-05, PUB-10) ----------------------
+
+
+@require_http_methods(["GET", "POST"])
+def public_request_view(request):
+    posted = request.method == "POST"
+    form = forms.PublicRequestForm(request.POST if posted else None, session=request.session)
+    if posted:
+        per_hour = settings.ZHIFA_DISCLOSURE_FORM_RATE_PER_HOUR
+        if not ratelimit.allow(request, "reasons_request", limit=per_hour, period_seconds=3600):
+            form.add_error(None, "提交过于频繁，请稍后再试。")
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                made = services.reasons_request_submit(
+                    decision_number=d["decision_number"],
+                    party=d["party"],
+                    requester=d["requester"],
+                    contact=d["contact"],
+                    content=d["content"],
+                )
+            except ZhifaError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return render(
+                    request,
+                    "reasons/public_done.html",
+                    {"title": "已收到您的申请", "item": made, "code": made.access_code},
+                )
+    return render(
+        request,
+        "reasons/public_request.html",
+        {"title": "申请书面说明理由", "form": form},
+        status=400 if posted else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def public_status_view(request):
+    form = RequestStatusForm(request.POST or None)
+    context = {"title": "查询说明理由申请", "form": form}
+    if request.method == "POST":
+        per_hour = settings.ZHIFA_DISCLOSURE_FORM_RATE_PER_HOUR * 3
+        if not ratelimit.allow(request, "reasons_status", limit=per_hour, period_seconds=3600):
+            context["message"] = "查询过于频繁，请稍后再试。"
+        elif form.is_valid():
+            item = services.reasons_request_lookup(
+                tracking_number=form.cleaned_data["tracking_number"],
+                access_code=form.cleaned_data["access_code"],
+            )
+            if item is None:
+                # One message for a wrong number and a wrong code: numbers are not probed.
+                context["message"] = "查询编号或查询码不正确。"
+            else:
+                context["item"] = item
+    return render(request, "reasons/public_status.html", context)

@@ -225,6 +225,6 @@ class BenchmarkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return workbook_response(
             filename="裁量基准.xlsx",
             title="裁量基准",
-            headers=benchmarks.EXCEL_HEADERS,
+            headers=benchmarks.EXPORT_HEADERS,
             rows=benchmarks.benchmark_export_rows(self.get_queryset()),
         )

@@ -102,7 +102,11 @@ BENCHMARK_LISTING = Listing(
         Column("处罚依据", "penalty_citation"),
         Column("法定最低（元）", "statutory_min"),
         Column("法定最高（元）", "statutory_max"),
-        Column("版本", "version"),
+        Column(
+            "版本",
+            "version",
+            link=lambda b: reverse("catalogues:benchmark-versions", args=[b.pk]),
+        ),
         Column("施行日期", "effective_on", sort="effective_on"),
         Column("停止适用", "retired_on", sort="retired_on"),
     ],
@@ -125,7 +129,7 @@ def benchmark_list_view(request):
         return workbook_response(
             filename="裁量基准.xlsx",
             title="裁量基准",
-            headers=benchmarks.EXCEL_HEADERS,
+            headers=benchmarks.EXPORT_HEADERS,
             rows=benchmarks.benchmark_export_rows(found.prefetch_related("bands", "factors")),
         )
     return BENCHMARK_LISTING.respond(request, found)
@@ -163,8 +167,24 @@ def benchmark_import_view(request):
         {
             "title": "导入裁量基准",
             "form": form,
-            "headers": benchmarks.EXCEL_HEADERS,
+            "headers": benchmarks.EXPORT_HEADERS,
             "cancel_url": reverse("catalogues:benchmark-list"),
             "upload": True,
+        },
+    )
+
+
+@login_required
+def benchmark_versions_view(request, pk: int):
+    """A benchmark's versions with what changed in each (INF-03)."""
+    bench = get_object_or_404(benchmarks.benchmark_list(actor=request.user), pk=pk)
+    return render(
+        request,
+        "catalogues/benchmark_versions.html",
+        {
+            "title": f"{bench.violation} 裁量基准版本",
+            "bench": bench,
+            "versions": benchmarks.benchmark_versions(bench),
+            "back_url": reverse("catalogues:benchmark-list"),
         },
     )

@@ -98,7 +98,8 @@ def test_every_shipped_template_renders_the_case(team, settings):
         items=[IssueRequest(k, delivery if k == Kind.DELIVERY_RECEIPT else None) for k in kinds],
     )
     issued = {i.kind: i for i in Instrument.objects.filter(case=case, superseded_by__isnull=True)}
-    assert set(issued) == set(Kind.values) - {Kind.ONSPOT_DECISION}
+    # The 说明理由书 is made from a request for reasons (reasons/tests/test_portal.py).
+    assert set(issued) == set(Kind.values) - {Kind.ONSPOT_DECISION, Kind.REASONS_STATEMENT}
     assert [i.kind for i in batch] == kinds
     assert issued[Kind.DECISION].supersedes == first_decision
     assert issued[Kind.DECISION].number != first_decision.number  # a new number, no gap

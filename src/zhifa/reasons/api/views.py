@@ -21,7 +21,13 @@ from zhifa.catalogues.models import DiscretionBenchmark, FactorEffect
 from zhifa.core.api import created
 from zhifa.core.errors import InvalidInput
 from zhifa.reasons import selectors, services
-from zhifa.reasons.models import OralReasons, Reasons, ReasonsExemption, ReasonsRequest
+from zhifa.reasons.models import (
+    DetailedGround,
+    OralReasons,
+    Reasons,
+    ReasonsExemption,
+    ReasonsRequest,
+)
 from zhifa.reasons.similar import similar_decisions
 
 
@@ -146,6 +152,9 @@ class ReasonsViewSet(
 
 class RequestSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
+    instrument_number = serializers.CharField(
+        source="instrument.number", read_only=True, default=None, help_text="说明理由书文号"
+    )
 
     class Meta:
         model = ReasonsRequest
@@ -162,8 +171,19 @@ class RequestSerializer(serializers.ModelSerializer):
             "answered_on",
             "answer",
             "overdue",
+            "instrument",
+            "instrument_number",
+            "decision_number",
+            "tracking_number",
         ]
-        read_only_fields = ["deadline", "deadline_provisional", "answered_on", "answer"]
+        read_only_fields = [
+            "deadline",
+            "deadline_provisional",
+            "answered_on",
+            "answer",
+            "instrument",
+            "tracking_number",
+        ]
         extra_kwargs = {"requested_on": {"required": False}}
 
     def get_overdue(self, obj) -> bool:
@@ -307,3 +327,49 @@ class OralReasonsViewSet(
         case = _case(request, data.pop("case").pk)
         made = services.oral_reasons_record(actor=request.user, case=case, **data)
         return created(OralSerializer(made).data)
+
+
+class GroundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DetailedGround
+        fields = ["id", "case", "ground", "note", "recorded_at", "withdrawn_at", "withdrawal"]
+        read_only_fields = ["recorded_at", "withdrawn_at", "withdrawal"]
+
+
+class WithdrawalSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="须详细说明理由的情形列表"),
+    retrieve=extend_schema(summary="须详细说明理由的情形详情"),
+    create=extend_schema(summary="记录须详细说明理由的情形（RSN-02）"),
+)
+class GroundViewSet(
+    LoggedReads, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = GroundSerializer
+    logged_as = "reasons_ground"
+
+    def get_queryset(self):
+        return DetailedGround.objects.filter(
+            case__in=case_list(actor=self.request.user).values("pk")
+        )
+
+    def create(self, request):
+        given = GroundSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        case = _case(request, data.pop("case").pk)
+        made = services.detailed_ground_record(actor=request.user, case=case, **data)
+        return created(GroundSerializer(made).data)
+
+    @extend_schema(summary="撤回须详细说明理由的情形", request=WithdrawalSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        given = WithdrawalSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        done = services.detailed_ground_withdraw(
+            actor=request.user, ground=self.get_object(), **given.validated_data
+        )
+        return Response(GroundSerializer(done).data)

@@ -118,7 +118,11 @@ def test_benchmarks_through_the_api(county, team):
 @pytest.mark.req("RSN-05")
 @pytest.mark.req("RSN-06")
 def test_requests_and_exemptions_through_the_api(team):
-    case = open_case(team)
+    from zhifa.cases.models import Stage
+    from zhifa.cases.testing import advance_to
+
+    case = advance_to(team, open_case(team), Stage.DECISION)
+    before = LedgerEntry.objects.filter(action__startswith="reasons.").count()
     api = client_of(team.lead)
     made = api.post(
         "/api/v1/reasons-requests/",
@@ -132,6 +136,7 @@ def test_requests_and_exemptions_through_the_api(team):
         format="json",
     )
     assert answered.status_code == 200 and answered.json()["answered_on"]
+    assert "说理〔" in answered.json()["instrument_number"]
     exemption = api.post(
         "/api/v1/reasons-exemptions/",
         {"case": case.pk, "ground": "favourable", "explanation": "决定不予处罚，有利于当事人"},
@@ -144,7 +149,7 @@ def test_requests_and_exemptions_through_the_api(team):
         format="json",
     )
     assert objected.status_code == 200 and objected.json()["cancelled_at"]
-    assert LedgerEntry.objects.filter(action__startswith="reasons.").count() == 4
+    assert LedgerEntry.objects.filter(action__startswith="reasons.").count() == before + 4
 
 
 @pytest.mark.req("REC-12")

@@ -8,6 +8,7 @@ import pytest
 
 from zhifa.catalogues.benchmarks import (
     EXCEL_HEADERS,
+    EXPORT_HEADERS,
     band_suggest,
     benchmark_create,
     benchmark_export_rows,
@@ -107,20 +108,20 @@ def test_bad_benchmarks_and_outsiders_change_nothing(bench, county, team):
 
 def test_excel_round_trip(bench, county):
     data = workbook_bytes(
-        title="裁量基准", headers=EXCEL_HEADERS, rows=list(benchmark_export_rows([bench]))
+        title="裁量基准", headers=EXPORT_HEADERS, rows=list(benchmark_export_rows([bench]))
     )
     rows = list(benchmark_export_rows([bench]))
     assert len(rows) == len(FOOD_BANDS) + len(FOOD_FACTORS)
     # Import the same layout as a new version in the other agency.
     renamed = workbook_bytes(
-        title="裁量基准", headers=EXCEL_HEADERS, rows=[(*r[:7], "2026版", *r[8:]) for r in rows]
+        title="裁量基准", headers=EXPORT_HEADERS, rows=[(*r[:7], "2026版", *r[8:]) for r in rows]
     )
     made = benchmark_import_excel(actor=county.safety_admin, agency=county.safety, data=renamed)
     assert len(made) == 1 and made[0].bands.count() == 3 and made[0].factors.count() == 3
     with pytest.raises(Conflict):  # the same version again
         benchmark_import_excel(actor=county.market_admin, agency=county.market, data=data)
     broken = workbook_bytes(
-        title="x", headers=EXCEL_HEADERS, rows=[(*rows[0][:9], "很重", *rows[0][10:])]
+        title="x", headers=EXPORT_HEADERS, rows=[(*rows[0][:9], "很重", *rows[0][10:])]
     )
     with pytest.raises(InvalidInput):
         benchmark_import_excel(actor=county.market_admin, agency=county.market, data=broken)
@@ -171,3 +172,115 @@ def test_the_demo_seeds_a_benchmark_per_known_penalty_matter_once(team, sysadmin
     bench = DiscretionBenchmark.objects.get(matter=team.matter)
     assert band_suggest(bench, amount_involved="1000").band == "minor"
     assert reasons_demo(actor=sysadmin) == {"laws": 0, "benchmarks": 0, "skipped": []}
+
+
+# --- Penalty kinds per band, and the versions' history ---------------------------------
+
+KINDED_BANDS = [
+    {**FOOD_BANDS[0], "penalty_kinds": "没收违法所得、罚款"},
+    {**FOOD_BANDS[1], "penalty_kinds": "没收违法所得、没收违法经营的食品、罚款"},
+    {**FOOD_BANDS[2], "penalty_kinds": "没收违法所得、没收违法经营的食品、罚款、吊销许可证"},
+]
+
+
+def _new_version(bench, county, version, **kw):
+    spec = dict(
+        actor=county.market_admin,
+        agency=county.market,
+        violation_code=bench.violation_code,
+        violation=bench.violation,
+        basis_citation=bench.basis_citation,
+        penalty_citation=bench.penalty_citation,
+        penalty_kinds=bench.penalty_kinds,
+        statutory_min=50000,
+        statutory_max=100000,
+        version=version,
+        effective_on=date(2026, 1, 1),
+        bands=KINDED_BANDS,
+        factors=FOOD_FACTORS,
+    )
+    spec.update(kw)
+    return benchmark_create(**spec)
+
+
+def test_penalty_kinds_per_band_round_trip_through_excel(bench, county):
+    kinded = _new_version(bench, county, "2026版")
+    minor = kinded.bands.get(band="minor")
+    assert minor.penalty_kinds == "没收违法所得、罚款"
+    rows = list(benchmark_export_rows([kinded]))
+    assert rows[0][-1] == "没收违法所得、罚款"
+    renamed = [(*r[:7], "2027版", *r[8:]) for r in rows]
+    data = workbook_bytes(title="裁量基准", headers=EXPORT_HEADERS, rows=renamed)
+    (again,) = benchmark_import_excel(actor=county.market_admin, agency=county.market, data=data)
+    assert {b.band: b.penalty_kinds for b in again.bands.all()} == {
+        b.band: b.penalty_kinds for b in kinded.bands.all()
+    }
+    # A file of the earlier layout (no per-band column) still imports.
+    old = workbook_bytes(
+        title="裁量基准",
+        headers=EXCEL_HEADERS,
+        rows=[(*r[:7], "2028版", *r[8:15]) for r in rows],
+    )
+    (plain,) = benchmark_import_excel(actor=county.market_admin, agency=county.market, data=old)
+    assert set(plain.bands.values_list("penalty_kinds", flat=True)) == {""}
+
+
+def test_a_band_kind_outside_the_benchmark_kinds_is_refused(bench, county):
+    rows, entries = DiscretionBenchmark.objects.count(), LedgerEntry.objects.count()
+    bad = [{**KINDED_BANDS[0], "penalty_kinds": "罚款、行政拘留"}, *KINDED_BANDS[1:]]
+    with pytest.raises(InvalidInput) as refused:
+        _new_version(bench, county, "2026版", bands=bad)
+    assert "行政拘留" in refused.value.message
+    assert (DiscretionBenchmark.objects.count(), LedgerEntry.objects.count()) == (rows, entries)
+
+
+@pytest.mark.req("RSN-04")
+def test_the_checker_finds_a_kind_outside_the_band(bench, county, library):
+    from zhifa.reasons.checker import Context, check
+    from zhifa.reasons.content import clean
+    from zhifa.reasons.testing import PENALTY, quoted
+
+    kinded = _new_version(bench, county, "2026版")
+    content = clean(
+        {
+            "facts": [{"id": "F1", "text": "当事人销售过期牛奶12盒，货值960元", "evidence": []}],
+            "provisions": [{"citation": PENALTY, "quoted_text": quoted(PENALTY), "why": "x"}],
+            "discretion": {"benchmark": kinded.pk, "band": "minor", "amount": "55000"},
+        }
+    )
+
+    def found(text):
+        ctx = Context(
+            on=date(2026, 3, 5),
+            conclusion_amount=Decimal("55000"),
+            conclusion_text=text,
+            benchmark=kinded,
+        )
+        return [f for f in check(content, ctx) if f.code == "penalty_kind_outside"]
+
+    assert found("没收违法所得，并处罚款55000元") == []
+    outside = found("吊销许可证，并处罚款55000元")
+    assert len(outside) == 1 and outside[0].blocking
+    assert "轻微" in outside[0].place and "没收违法所得、罚款" in outside[0].message
+
+
+def test_the_versions_page_lists_each_version_with_what_changed(bench, county, client_for):
+    _new_version(
+        bench,
+        county,
+        "2026版",
+        statutory_max=120000,
+        bands=[*KINDED_BANDS[:2], {**KINDED_BANDS[2], "max_amount": 120000}],
+        factors=FOOD_FACTORS[:2],
+    )
+    admin = client_for(county.market_admin)
+    listing = admin.get("/workbench/benchmarks/").content.decode()
+    url = f"/workbench/benchmarks/{bench.pk}/versions/"
+    assert url in listing
+    page = admin.get(url).content.decode()
+    assert "2024版" in page and "2026版" in page and "首个版本" in page
+    assert "法定幅度：50000.00–100000.00元 → 50000.00–120000.00元" in page
+    assert "处罚种类：没收违法所得、罚款" in page  # the band's kinds were added
+    assert "删除情节" in page and "一年内再次实施同一违法行为" in page
+    # Another agency's administrator does not see them.
+    assert client_for(county.safety_admin).get(url).status_code == 404

@@ -308,3 +308,56 @@ def test_amounts_are_read_from_text(text, amounts):
     from zhifa.reasons.checker import amounts_in
 
     assert amounts_in(text) == [Decimal(a) for a in amounts]
+
+
+# --- Long but empty wording (理由空泛) ----------------------------------------------------
+
+EMPTY = {
+    "facts": lambda c: c["facts"][0].update(
+        text="经调查，当事人存在违法行为，事实清楚，证据确凿充分，违反了有关法律法规的规定"
+    ),
+    "provisions": lambda c: c["provisions"][1].update(
+        why="本案适用该条款，理由充分，适用法律正确，符合有关规定的精神"
+    ),
+    "discretion": lambda c: c["discretion"].update(
+        reasons="经本机关研究认为，当事人的行为违反了相关法律法规的规定，应当依法予以处罚"
+    ),
+    "points": lambda c: c["points"][0].update(
+        reply="经审查，当事人提出的陈述申辩意见缺乏事实和法律依据，本机关依法不予采纳"
+    ),
+}
+PLACES = {
+    "facts": "事实认定理由 第1项",
+    "provisions": "依据选择理由 第2项",
+    "discretion": "裁量理由",
+    "points": "第1项（P1）",
+}
+
+
+@pytest.mark.parametrize("part", list(EMPTY))
+def test_long_but_empty_wording_blocks_with_its_place(good, ctx, part):
+    bad = _with(good, EMPTY[part])
+    found = [f for f in check(bad, ctx) if f.code == "empty"]
+    assert len(found) == 1 and found[0].blocking and found[0].label == "理由空泛"
+    assert PLACES[part] in found[0].place
+    assert "vague" not in codes(bad, ctx)  # long enough, and no listed phrase
+
+
+def test_wording_that_names_the_case_passes_without_numbers(good, ctx):
+    """Specific by its words: the evidence, the violation, a statutory factor."""
+    for reasons in (
+        "当事人如实陈述进货来源，配合查处，在本阶次内从轻处罚",
+        "当事人经营过期牛奶，面向学生销售，在本阶次内从重处罚",
+    ):
+        fine = _with(good, lambda c, r=reasons: c["discretion"].update(reasons=r))
+        assert "empty" not in codes(fine, ctx), reasons
+
+
+def test_the_case_data_counts_and_the_check_is_a_setting(good, ctx, settings):
+    bad = _with(good, lambda c: c["discretion"].update(reasons="当事人在幸福路开展活动，应予处罚"))
+    assert "empty" in codes(bad, ctx)  # nothing of it is in the document
+    ctx.vocabulary = "示范县好味食品有限公司 住所：示范县城关镇幸福路1号"
+    assert "empty" not in codes(bad, ctx)  # the party's address is the case's own data
+    settings.ZHIFA_REASONS_CONTENT_CHECK = False
+    ctx.vocabulary = ""
+    assert "empty" not in codes(bad, ctx)

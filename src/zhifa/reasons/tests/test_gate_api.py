@@ -216,3 +216,30 @@ def test_the_prior_notice_and_the_decision_carry_every_structured_part(kind, tmp
         assert flat(part) in text, part
     if kind == Kind.DECISION:
         assert flat("本机关意见：不予采纳。食品经营者负有查验义务") in text
+
+
+@pytest.mark.req("RSN-04")
+def test_boilerplate_is_compared_with_each_other_cases_latest_version_in_one_query(
+    team, library, build, county, django_assert_num_queries
+):
+    from zhifa.cases.testing import team as make_team
+    from zhifa.reasons.checker import plain
+    from zhifa.reasons.selectors import _others
+
+    other = make_team(build, county.safety)  # another matter
+    theirs = open_case(other)
+    old = valid_content(theirs)
+    old["discretion"]["reasons"] = (
+        "当事人初次违法，主动下架涉案食品，未造成危害后果，旧版本的理由表述在此"
+    )
+    reasons_save(actor=other.lead, case=theirs, content=old)
+    new = copy.deepcopy(old)
+    new["discretion"]["reasons"] = (
+        "当事人初次违法，主动下架涉案食品，未造成危害后果，新版本的理由表述在此"
+    )
+    reasons_save(actor=other.lead, case=theirs, content=new)
+    mine = open_case(team)
+    with django_assert_num_queries(1):
+        found = _others(mine)
+    assert found[plain(new["discretion"]["reasons"])] == theirs.number
+    assert plain(old["discretion"]["reasons"]) not in found

@@ -57,7 +57,7 @@ def test_the_seven_day_clock_counts_working_days_across_the_national_day_holiday
     team, sysadmin, today
 ):
     calendar_seed(actor=sysadmin, years=[2026])
-    case = open_case(team)
+    case = advance_to(team, open_case(team), Stage.DECISION)
     request = services.reasons_request_register(
         actor=team.lead,
         case=case,
@@ -75,6 +75,9 @@ def test_the_seven_day_clock_counts_working_days_across_the_national_day_holiday
         answered_on=date(2026, 10, 14),
     )
     assert done.answered_on == date(2026, 10, 14)
+    # The answer is issued as a numbered 说明理由书 carrying the text.
+    assert done.instrument.kind == Kind.REASONS_STATEMENT
+    assert "说理〔2026〕" in done.instrument.number and done.answer.startswith("本案货值")
     assert list(requests_overdue(actor=team.lead)) == []
     entry = LedgerEntry.objects.filter(action="reasons.answer").get()
     assert entry.payload["late"] is False
@@ -174,3 +177,20 @@ def test_an_objection_does_not_cancel_other_grounds(team):
         services.exemption_record(
             actor=team.lead, case=case, ground="whim", explanation="随便写写写写"
         )
+
+
+@pytest.mark.req("RSN-05")
+def test_only_the_case_team_and_the_legal_unit_register_on_a_partys_behalf(team, build, today):
+    case = open_case(team)
+    clerk = build.officer(team.agency, name="窗口人员", credential=False).user
+    rows, entries = ReasonsRequest.objects.count(), LedgerEntry.objects.count()
+    with pytest.raises(Forbidden):
+        services.reasons_request_register(
+            actor=clerk, case=case, requester="张三", content="请书面说明理由"
+        )
+    assert (ReasonsRequest.objects.count(), LedgerEntry.objects.count()) == (rows, entries)
+    for actor in (team.lead, team.leader, team.reviewer):
+        services.reasons_request_register(
+            actor=actor, case=case, requester="张三", content="请书面说明理由"
+        )
+    assert ReasonsRequest.objects.count() == rows + 3

@@ -119,10 +119,10 @@ def test_library_and_benchmark_pages(sysadmin, library, bench, county, client_fo
     assert bench.violation in admin.get("/workbench/benchmarks/").content.decode()
     exported = admin.get("/workbench/benchmarks/?export=published")
     assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
-    from zhifa.catalogues.benchmarks import EXCEL_HEADERS, benchmark_export_rows
+    from zhifa.catalogues.benchmarks import EXPORT_HEADERS, benchmark_export_rows
 
     rows = [(*r[:7], "2027版", *r[8:]) for r in benchmark_export_rows([bench])]
-    upload = workbook_bytes(title="x", headers=EXCEL_HEADERS, rows=rows)
+    upload = workbook_bytes(title="x", headers=EXPORT_HEADERS, rows=rows)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = admin.post(

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from zhifa.cases.testing import open_case
+from zhifa.cases.models import Stage
+from zhifa.cases.testing import advance_to, open_case
 from zhifa.cases.testing import team as make_team
 from zhifa.catalogues.services import calendar_seed
 from zhifa.catalogues.workdays import workdays_add
@@ -35,7 +36,7 @@ def safety(build, county):
 def register(t, *, days_ago: int, title: str) -> ReasonsRequest:
     return services.reasons_request_register(
         actor=t.lead,
-        case=open_case(t, title=title),
+        case=advance_to(t, open_case(t, title=title), Stage.DECISION),
         requester="示范县好味食品有限公司",
         content="请书面说明罚款数额的理由",
         requested_on=timezone.localdate() - timedelta(days=days_ago),
