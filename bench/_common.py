@@ -112,6 +112,21 @@ def setup_django(backend: str) -> Path:
     return data_dir
 
 
+def use_data_dir(path: str) -> None:
+    """Point Zhifa at the SQLite database of an existing data directory (filled
+    beforehand, e.g. by ``zhifa demo --decisions N``), with the same settings as
+    ``setup_django``; nothing is migrated, filled or dropped."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zhifa.conf.settings"
+    os.environ["ZHIFA_DATA_DIR"] = str(Path(path).resolve())
+    os.environ["ZHIFA_DEBUG"] = "0"
+    os.environ["ZHIFA_SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ["ZHIFA_LOG_LEVEL"] = "WARNING"
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+
+
 def teardown_django(backend: str) -> None:
     from django.db import connections
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages Zhifa needs beside Python: LibreOffice (DOCX → PDF
 # instruments), CJK fonts, poppler (pdftotext/pdfinfo for page counts and
-# tests) and ffmpeg (duration and poster frames of audio-video records).
+# tests), ffmpeg (duration and poster frames of audio-video records) and
+# Chromium (the portal's browser tests, driven by Playwright).
 # Installs only what is missing; safe to run again.
 set -euo pipefail
 
@@ -9,7 +10,11 @@ need=()
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
-fc-list :lang=zh 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk fonts-noto-cjk-extra)
+# The portal's browser tests drive this Chromium through Playwright (no browser download).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+# grep reads all of fc-list's output: with -q it would stop early and, under pipefail,
+# fc-list's SIGPIPE would count as fonts missing.
+fc-list :lang=zh 2>/dev/null | grep "Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk fonts-noto-cjk-extra)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

@@ -41,3 +41,13 @@ def _ledger_files(settings, tmp_path):
     settings.ZHIFA_LEDGER_SIGNER_KEY = ""
     settings.ZHIFA_EVIDENCE_DIR = str(tmp_path / "evidence")
     settings.ZHIFA_EVIDENCE_BACKEND = "local"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as it starts with its own database:
+    SQLite reuses the ids of rolled-back rows, so a portal page cached under one
+    test's publication mark could otherwise be served to the next test."""
+    from django.core.cache import cache
+
+    cache.clear()

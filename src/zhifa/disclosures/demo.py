@@ -4,6 +4,8 @@ agency after its cases are built (``zhifa demo``)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from zhifa.accounts.models import Agency, Role
 from zhifa.disclosures import selectors, services
 from zhifa.disclosures.models import Disclosure
@@ -40,8 +42,9 @@ def _legal_user(agency: Agency):
 
 def disclosures_demo(agency: Agency) -> list[Disclosure]:
     """Publish the agency's issued decisions (one is withdrawn, one left due in
-    review), a flowchart and a service guide. Agencies without a legal reviewer
-    are left alone."""
+    review), its approved inspection results, a flowchart and a service guide,
+    and set up one service window for its board. Agencies without a legal
+    reviewer are left alone."""
     legal = _legal_user(agency)
     if legal is None:
         return []
@@ -65,9 +68,58 @@ def disclosures_demo(agency: Agency) -> list[Disclosure]:
             made.append(item)  # left in review: the queue shows a due item
             continue
         made.append(services.disclosure_publish(actor=legal, disclosure=item))
+    # Approved inspection results and the 随机抽查事项清单 wait in review (inspections
+    # demo): confirm them (PUB-06, PUB-02).
+    for item in Disclosure.objects.filter(
+        Q(kind=Disclosure.Kind.INSPECTION_RESULT)
+        | Q(kind=Disclosure.Kind.EX_ANTE, topic=Disclosure.Topic.INSPECTION_MATTERS),
+        agency=agency,
+        status=Disclosure.Status.IN_REVIEW,
+    ).order_by("pk"):
+        made.append(services.disclosure_publish(actor=legal, disclosure=item))
+    _window(agency, legal)
     published = [d for d in made if d.kind == "decision" and d.status == "published"]
     if len(published) > 1:
         services.disclosure_withdraw(
             actor=legal, disclosure=published[0], reason="原决定经行政复议被撤销（演示数据）"
         )
     return made
+
+
+def _window(agency: Agency, legal):
+    """One service window (PUB-05) with the agency's first matters and an officer on duty."""
+    from django.utils import timezone
+
+    from zhifa.accounts.models import Credential
+
+    today = timezone.localdate()
+    credential = (
+        Credential.objects.filter(
+            officer__agency=agency,
+            officer__is_active=True,
+            status=Credential.Status.VALID,
+            valid_until__gte=today,
+        )
+        .select_related("officer")
+        .order_by("number")
+        .first()
+    )
+    staff = [f"{credential.officer.name}|受理审核岗|{credential.number}"] if credential else []
+    staff.append("窗口导办员|咨询引导岗")
+    return services.window_save(
+        actor=legal,
+        agency=agency,
+        data=services.WindowInput(
+            name=f"{agency.name.removeprefix('示范县')}综合受理窗口",
+            location="示范县政务服务中心二楼",
+            hours="工作日 9:00–12:00，13:30–17:00",
+            phone=agency.phone,
+            supervision_phone=agency.complaint_phone or agency.phone or "12345",
+            matter_codes=tuple(
+                agency.matters.filter(is_active=True)
+                .order_by("code")
+                .values_list("code", flat=True)[:5]
+            ),
+            staff="\n".join(staff),
+        ),
+    )

@@ -78,3 +78,37 @@ class ExAnteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="执法流程图：每行写一个步骤，公示平台按顺序绘制流程。",
     )
+
+
+class WindowForm(forms.Form):
+    """A service window and its board (PUB-05)."""
+
+    name = forms.CharField(label="窗口名称", max_length=64)
+    location = forms.CharField(label="办公地点", max_length=255)
+    hours = forms.CharField(
+        label="办公时间",
+        max_length=128,
+        required=False,
+        help_text="如：工作日 9:00–12:00，13:30–17:00",
+    )
+    phone = forms.CharField(label="咨询电话", max_length=32, required=False)
+    supervision_phone = forms.CharField(label="监督电话", max_length=32)
+    matters = forms.MultipleChoiceField(
+        label="办理事项", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    staff = forms.CharField(
+        label="窗口工作人员",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="每行一人：姓名|岗位|执法证件编号（非执法人员不填证件编号），如：李明|受理审核岗|"
+        "99010200001",
+    )
+    is_active = forms.BooleanField(label="在用", required=False, initial=True)
+
+    def __init__(self, *args, matters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["matters"].choices = [(m.code, f"{m.code} {m.name}") for m in matters]
+
+
+class WindowImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")

@@ -88,6 +88,9 @@ class Disclosure(models.Model):
     case_id_ref = models.PositiveBigIntegerField("案件", null=True, blank=True)
     record_id_ref = models.PositiveBigIntegerField("所据记录", null=True, blank=True)
     instrument_id_ref = models.PositiveBigIntegerField("决定书", null=True, blank=True, unique=True)
+    inspection_id_ref = models.PositiveBigIntegerField(
+        "抽查任务", null=True, blank=True, db_index=True, help_text="行政检查结果所据的抽查任务"
+    )
     document_number = models.CharField("决定书文号", max_length=64, blank=True)
     party_kind = models.CharField(
         "行政相对人类别", max_length=24, choices=PartyKind.choices, blank=True
@@ -362,3 +365,70 @@ class PublicRequest(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_number
+
+
+class Window(models.Model):
+    """A service window (服务窗口) of an agency and what its 岗位信息公示牌 shows
+    (PUB-05, 事中公开): where and when it serves, the matters handled there, the
+    staff on duty and the phones for questions and supervision. Kept by the
+    agency; printed as an A4 or A3 board."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name="执法主体", on_delete=models.PROTECT, related_name="windows"
+    )
+    name = models.CharField("窗口名称", max_length=64, help_text="如：食品经营许可窗口（3号）")
+    location = models.CharField("办公地点", max_length=255)
+    hours = models.CharField("办公时间", max_length=128, blank=True)
+    phone = models.CharField("咨询电话", max_length=32, blank=True)
+    supervision_phone = models.CharField(
+        "监督电话", max_length=32, help_text="对窗口服务有意见的投诉监督电话"
+    )
+    matters = models.ManyToManyField(
+        Matter, verbose_name="办理事项", blank=True, related_name="windows"
+    )
+    is_active = models.BooleanField("在用", default=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "服务窗口"
+        verbose_name_plural = "服务窗口"
+        ordering = ["agency_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="window_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WindowStaff(models.Model):
+    """One person on duty at a window as the board shows them (PUB-05): name,
+    post and, for an enforcement officer, the certificate number — no photo,
+    no other personal data. Replaced as a whole when the window is saved."""
+
+    window = models.ForeignKey(
+        Window, verbose_name="服务窗口", on_delete=models.CASCADE, related_name="staff"
+    )
+    position = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("姓名", max_length=64)
+    post = models.CharField("岗位", max_length=64)
+    officer = models.ForeignKey(
+        "accounts.Officer",
+        verbose_name="执法人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    credential_number = models.CharField("执法证件编号", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "窗口工作人员"
+        verbose_name_plural = "窗口工作人员"
+        ordering = ["window_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["window", "position"], name="windowstaff_unique_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.post}）"

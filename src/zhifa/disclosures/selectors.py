@@ -166,6 +166,22 @@ def published_decisions(
     return items.select_related("agency").order_by("-decided_on", "-pk")
 
 
+def published_inspection_results(
+    filters: DecisionFilters | None = None, *, today: date | None = None
+) -> QuerySet[Disclosure]:
+    """Published inspection results (PUB-06: 主体, 对象, 依据, 检查情况, 结论, 日期),
+    with the decision list's filters and search."""
+    return published_decisions(filters, today=today).filter(kind=Disclosure.Kind.INSPECTION_RESULT)
+
+
+def public_draws():
+    """The public record of every committed or drawn 双随机 plan (INS-01, PUB-02):
+    the commitment before the draw, the seed and the digest of the result after."""
+    from zhifa.inspections.selectors import public_draw_list
+
+    return public_draw_list()
+
+
 def published_ex_ante(agency: Agency) -> list[tuple[str, list[Disclosure]]]:
     """The agency's published ex-ante items (PUB-02), grouped by category."""
     items = (
@@ -290,6 +306,31 @@ def decisions_unprepared(*, actor):
     )
 
 
+def executions_unprepared(*, actor) -> list:
+    """Execution records (强制执行, 申请法院强制执行) of the actor's scope whose
+    result is recorded and that have no public 执行信息 yet (PUB-06), oldest first."""
+    from zhifa.cases.models import Case, Record
+    from zhifa.disclosures.services import ACTIVE, EXECUTION_KINDS
+
+    scope = disclosure_scope(actor)
+    if scope is None:
+        return []
+    case_scope = Q(case__in=Case.objects.filter(scope).values("pk"))
+    if not _whole_queue(actor):
+        case_scope &= Q(case__in=_visible_cases(actor))
+    prepared = Disclosure.objects.filter(
+        kind=Disclosure.Kind.EXECUTION, record_id_ref__isnull=False, status__in=ACTIVE
+    ).values("record_id_ref")
+    records = (
+        Record.objects.filter(case_scope, kind__in=list(EXECUTION_KINDS))
+        .exclude(pk__in=prepared)
+        .exclude(pk__in=Record.objects.filter(supersedes__isnull=False).values("supersedes_id"))
+        .select_related("case__agency")
+        .order_by("occurred_at", "pk")[:200]
+    )
+    return [r for r in records if (r.content or {}).get(EXECUTION_KINDS[r.kind])]
+
+
 def public_request_list(*, actor) -> QuerySet[PublicRequest]:
     scope = disclosure_scope(actor)
     if scope is None:
@@ -378,3 +419,29 @@ def _stale(scope: Q, today: date) -> list[StaleItem]:
                 )
             )
     return sorted(out, key=lambda s: (s.due_on, s.label))
+
+
+# --- Service windows (PUB-05) -------------------------------------------------------------
+
+
+def window_list(*, actor):
+    """Windows of the actor's scope: their own agency's, a supervisor's region,
+    everything for a system administrator."""
+    from zhifa.disclosures.models import Window
+
+    scope = disclosure_scope(actor)
+    if scope is None:
+        return Window.objects.none()
+    return (
+        Window.objects.filter(scope)
+        .select_related("agency")
+        .prefetch_related("matters__unit", "staff")
+        .order_by("agency_id", "name")
+    )
+
+
+def window_get(*, actor, pk):
+    window = window_list(actor=actor).filter(pk=pk).first()
+    if window is None:
+        raise NotFound("没有这个服务窗口，或您无权查看。")
+    return window

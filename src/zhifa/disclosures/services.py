@@ -14,7 +14,7 @@ import calendar
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -102,6 +102,42 @@ def deadline_workdays(action_kind: str, matter: Matter | None) -> int:
     return settings.ZHIFA_DISCLOSURE_WORKDAYS_OTHER
 
 
+def decision_deadlines(instruments) -> list:
+    """The publication deadline of each issued decision, for the queue: the
+    matters' own rules in one query and the work calendar over the whole span in
+    two, never a query per row (the queue lists up to 200 of them)."""
+    from zhifa.catalogues.workdays import Deadline, _Span
+
+    instruments = list(instruments)
+    if not instruments:
+        return []
+    matter_ids = {i.case.matter_id for i in instruments if i.case.matter_id}
+    rules = dict(
+        DeadlineRule.objects.filter(matter_id__in=matter_ids).values_list("matter_id", "workdays")
+    )
+    wanted = []
+    for instrument in instruments:
+        case = instrument.case
+        days = rules.get(case.matter_id)
+        if days is None:
+            days = deadline_workdays(case.action_kind, None)
+        wanted.append((timezone.localtime(instrument.issued_at).date(), days))
+    first = min(start for start, _ in wanted)
+    # Two calendar days per working day plus a fortnight of holidays, as workdays_add does.
+    last = max(start for start, _ in wanted) + timedelta(days=max(n for _, n in wanted) * 2 + 14)
+    span = _Span(first, last)
+    out = []
+    for start, days in wanted:
+        day, remaining, provisional = start, days, False
+        while remaining and day < last:
+            day += timedelta(days=1)
+            info = span.info(day)
+            provisional = provisional or info.provisional
+            remaining -= info.is_workday
+        out.append(Deadline(day, provisional) if not remaining else workdays_add(start, days))
+    return out
+
+
 def display_months(party_kind: str) -> int:
     """At least 2 years; 6 months where the party is a natural person (PUB-08)."""
     if party_kind == Disclosure.PartyKind.NATURAL:
@@ -164,6 +200,7 @@ class DraftInput:
     case_id_ref: int | None = None
     record_id_ref: int | None = None
     instrument_id_ref: int | None = None
+    inspection_id_ref: int | None = None
 
 
 def _hidden_names(draft: DraftInput) -> list[str]:
@@ -292,6 +329,7 @@ def disclosure_prepare(
         case_id_ref=draft.case_id_ref,
         record_id_ref=draft.record_id_ref,
         instrument_id_ref=draft.instrument_id_ref,
+        inspection_id_ref=draft.inspection_id_ref,
         party_kind=draft.party.kind,
         fine_amount=draft.fine_amount,
         confiscated_amount=draft.confiscated_amount,
@@ -321,13 +359,12 @@ def disclosure_prepare(
     return disclosure
 
 
-def decision_draft(instrument) -> DraftInput:
-    """The structured fields of an issued 行政处罚决定书 and its decision record."""
+def _case_people(case) -> tuple[PartyInput, list[str], list[str]]:
+    """The case's first party, and the natural persons' names and addresses to
+    hide from every public text of the case (other parties, a 个体工商户's
+    operator, witnesses, other signers who are not officers)."""
     from zhifa.cases.models import Party, Signature
 
-    case = instrument.case
-    record = instrument.record
-    content = record.content if record is not None else {}
     parties = list(Party.objects.filter(case=case).order_by("pk"))
     first = parties[0] if parties else None
     party = (
@@ -355,6 +392,15 @@ def decision_draft(instrument) -> DraftInput:
         ).values_list("name", flat=True)
     )
     addresses = [p.address for p in others if p.kind == Party.Kind.NATURAL and p.address]
+    return party, names, addresses
+
+
+def decision_draft(instrument) -> DraftInput:
+    """The structured fields of an issued 行政处罚决定书 and its decision record."""
+    case = instrument.case
+    record = instrument.record
+    content = record.content if record is not None else {}
+    party, names, addresses = _case_people(case)
     amount = content.get("fine_amount") or None
     decided = timezone.localtime(instrument.issued_at).date()
     party_label = party.public_name
@@ -398,6 +444,114 @@ def decision_prepare(*, actor, instrument) -> Disclosure:
     return disclosure_prepare(
         actor=actor, agency=instrument.agency, draft=decision_draft(instrument)
     )
+
+
+ACTIVE = (S.DRAFT, S.IN_REVIEW, S.PUBLISHED)
+
+
+def inspection_result_prepare(*, actor, inspection) -> Disclosure:
+    """Prepare the public version of an approved inspection result (INS-02,
+    PUB-06) from its structured fields (主体, 对象, 依据, 检查情况, 结论, 日期)
+    and hand it to the legal unit: the result was already reviewed, the legal
+    unit still confirms what the public sees (PUB-13). Called by
+    ``inspections.services.result_review`` in the approving transaction."""
+    from zhifa.inspections.disclosure import inspection_draft
+    from zhifa.inspections.models import Inspection
+
+    if inspection.status != Inspection.Status.APPROVED:
+        raise Conflict("只有审核通过的抽查结果可以拟制公示信息。", code="not_approved")
+    if Disclosure.objects.filter(inspection_id_ref=inspection.pk, status__in=ACTIVE).exists():
+        raise Conflict("该抽查结果已拟制公示信息。", code="already_prepared")
+    draft = inspection_draft(inspection)
+    draft.inspection_id_ref = inspection.pk
+    item = disclosure_prepare(actor=actor, agency=inspection.plan.agency, draft=draft)
+    return disclosure_submit(actor=actor, disclosure=item)
+
+
+def _inspection_of(disclosure: Disclosure):
+    if disclosure.kind != Disclosure.Kind.INSPECTION_RESULT or not disclosure.inspection_id_ref:
+        return None
+    from zhifa.inspections.models import Inspection
+
+    return Inspection.objects.filter(pk=disclosure.inspection_id_ref).first()
+
+
+# Execution records whose result is published as 执行信息 (PUB-06), and the
+# content field holding the result. The 催告情况 is process information and stays internal (PUB-07).
+EXECUTION_KINDS = {"coercive_execution": "result", "court_application": "outcome"}
+
+
+def execution_draft(record) -> DraftInput:
+    """执行信息 (PUB-06: 决定书编号, 执行主体, 对象, 依据, 结果) from an execution record
+    and the case's issued decision."""
+    from zhifa.instruments.models import Instrument, Kind
+
+    case = record.case
+    content = record.content or {}
+    decision = (
+        Instrument.objects.filter(case=case, kind=Kind.DECISION)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+    number = decision.number if decision is not None else ""
+    party, names, addresses = _case_people(case)
+    if record.kind == "coercive_execution":
+        basis = "；".join(
+            x
+            for x in (
+                f"{decision.title} {number}".strip() if decision is not None else "",
+                f"强制执行决定 {content.get('decision', '')}".strip(),
+            )
+            if x and x != "强制执行决定"
+        )
+        body = f"执行方式：{content.get('manner', '') or '—'}"
+    else:
+        basis = f"{decision.title} {number}".strip() if decision is not None else ""
+        body = (
+            f"申请人民法院强制执行：{content.get('application', '')}；"
+            f"受理法院：{content.get('court', '') or '—'}"
+        )
+    label = party.public_name
+    return DraftInput(
+        kind=Disclosure.Kind.EXECUTION,
+        title=f"执行信息 {number}".strip() + (f"（{label}）" if label else ""),
+        action_kind=ActionKind.COERCION,
+        matter=case.matter,
+        decided_on=timezone.localtime(record.occurred_at).date(),
+        document_number=number,
+        party=party,
+        violation_type=case.matter.name if case.matter_id else "",
+        basis=basis,
+        conclusion=content.get(EXECUTION_KINDS[record.kind], ""),
+        body=body,
+        private_names=tuple(n for n in names if n),
+        private_addresses=tuple(addresses),
+        case_id_ref=case.pk,
+        record_id_ref=record.pk,
+    )
+
+
+def execution_prepare(*, actor, record) -> Disclosure:
+    """Prepare the public version of a recorded execution (PUB-06)."""
+    from zhifa.cases.selectors import case_list
+    from zhifa.cases.services import case_viewed
+
+    if record.kind not in EXECUTION_KINDS:
+        raise InvalidInput("只有强制执行的执行结果需要作为执行信息公示。", code="not_execution")
+    if not (record.content or {}).get(EXECUTION_KINDS[record.kind]):
+        raise InvalidInput("该记录尚未载明执行结果，不能公示执行信息。", code="no_result")
+    if type(record).objects.filter(supersedes=record).exists():
+        raise Conflict("该记录已被更正，请对更正后的记录拟制。", code="superseded")
+    if not case_list(actor=actor).filter(pk=record.case_id).exists():
+        raise Forbidden(
+            "只有能查阅该案件的人员（承办人员、机关负责人、法制审核人员）可以拟制其公示信息。"
+        )
+    if Disclosure.objects.filter(
+        kind=Disclosure.Kind.EXECUTION, record_id_ref=record.pk, status__in=ACTIVE
+    ).exists():
+        raise Conflict("该执行记录已拟制公示信息。", code="already_prepared")
+    case_viewed(actor=actor, case=record.case, what=f"record:{record.pk}:disclosure")
+    return disclosure_prepare(actor=actor, agency=record.case.agency, draft=execution_draft(record))
 
 
 # --- Review and publication (PUB-01, PUB-13) --------------------------------------------
@@ -498,6 +652,12 @@ def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
         S.IN_REVIEW,
         "逾期公开" if disclosure.is_late else "",
     )
+    inspection = _inspection_of(disclosure)
+    if inspection is not None and inspection.status == inspection.Status.APPROVED:
+        # The inspection record follows its publication (INS-02 已公示), in this transaction.
+        from zhifa.inspections.services import inspection_mark_published
+
+        inspection_mark_published(actor=actor, inspection=inspection, reference=f"{disclosure.pk}")
     ledger.append(
         actor=actor,
         action="disclosure.publish",
@@ -528,6 +688,12 @@ def disclosure_withhold(*, actor, disclosure: Disclosure, ground: str) -> Disclo
     disclosure.withholding_ground = ground
     disclosure.save(update_fields=["status", "withholding_ground"])
     _event(disclosure, actor, DisclosureEvent.Action.WITHHOLD, before, ground)
+    inspection = _inspection_of(disclosure)
+    if inspection is not None and inspection.status == inspection.Status.APPROVED:
+        # The inspection no longer waits for publication (INS-02), in this transaction.
+        from zhifa.inspections.services import inspection_publication_withheld
+
+        inspection_publication_withheld(actor=actor, inspection=inspection, ground=ground)
     ledger.append(
         actor=actor, action="disclosure.withhold", obj=disclosure, payload={"ground": ground}
     )
@@ -578,6 +744,11 @@ def disclosure_withdraw(*, actor, disclosure: Disclosure, reason: str) -> Takedo
         reason=reason,
         kind=Takedown.Kind.WITHDRAWN,
     )
+    inspection = _inspection_of(disclosure)
+    if inspection is not None and inspection.status == inspection.Status.PUBLISHED:
+        from zhifa.inspections.services import inspection_publication_withdrawn
+
+        inspection_publication_withdrawn(actor=actor, inspection=inspection, reason=reason)
     ledger.append(
         actor=actor, action="disclosure.withdraw", obj=disclosure, payload={"reason": reason}
     )
@@ -806,3 +977,264 @@ def public_request_answer(*, actor, request: PublicRequest, answer: str) -> Publ
         payload={"tracking_number": request.tracking_number, "late": late},
     )
     return request
+
+
+# --- Service windows and their boards (PUB-05) --------------------------------------------
+
+WINDOW_SHEET_HEADERS = (
+    "窗口名称",
+    "办公地点",
+    "办公时间",
+    "咨询电话",
+    "监督电话",
+    "办理事项编码",
+    "工作人员",
+    "在用",
+)
+_SEPARATORS = str.maketrans({"｜": "|", "，": "|", ",": "|", "\t": "|", "/": "|"})
+
+
+def require_window_editor(actor, agency: Agency) -> None:
+    """The agency's legal unit, administrators and leaders keep its windows
+    (the dedicated persons of PUB-13); nobody outside the agency does."""
+    if is_sysadmin(actor) or is_legal_unit(actor, agency):
+        return
+    if _staff_of(actor, agency) and roles_of(actor) & {Role.AGENCY_ADMIN, Role.LEADER}:
+        return
+    raise Forbidden(
+        "只有本机关的法制机构人员、机关管理员或机关负责人可以维护服务窗口。",
+        code="not_window_editor",
+    )
+
+
+@dataclass
+class StaffInput:
+    name: str
+    post: str
+    credential_number: str = ""
+
+
+def parse_staff(text: str) -> list[StaffInput]:
+    """``姓名|岗位|执法证件编号`` per person, one a line or separated by “；”;
+    the certificate number only for enforcement officers."""
+    people = []
+    for number, raw in enumerate(
+        (piece for line in (text or "").splitlines() for piece in line.split("；")), start=1
+    ):
+        line = raw.strip().translate(_SEPARATORS)
+        if not line:
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) < 2 or len(parts) > 3 or not parts[0] or not parts[1]:
+            raise InvalidInput(
+                f"工作人员第 {number} 项“{raw.strip()}”格式不对：应为“姓名|岗位|执法证件编号”，"
+                "非执法人员可不填证件编号。",
+                code="staff_invalid",
+            )
+        people.append(StaffInput(parts[0], parts[1], parts[2] if len(parts) == 3 else ""))
+    return people
+
+
+def staff_text(window) -> str:
+    return "\n".join(
+        "|".join(p for p in (s.name, s.post, s.credential_number) if p) for s in window.staff.all()
+    )
+
+
+def _staff_rows(agency: Agency, people: list[StaffInput]) -> list[dict]:
+    from zhifa.accounts.models import Credential
+
+    rows = []
+    today = timezone.localdate()
+    for person in people:
+        if len(person.name) > 64 or len(person.post) > 64:
+            raise InvalidInput(f"工作人员“{person.name[:20]}”的姓名或岗位过长。", code="too_long")
+        officer, number = None, person.credential_number.upper()
+        if number:
+            credential = (
+                Credential.objects.select_related("officer")
+                .filter(number__iexact=number, officer__agency=agency, officer__is_active=True)
+                .first()
+            )
+            if credential is None or credential.status_on(today) != Credential.Status.VALID:
+                raise InvalidInput(
+                    f"执法证件编号“{number}”不是本机关在岗执法人员的有效证件。",
+                    code="credential_invalid",
+                )
+            if credential.officer.name != person.name:
+                raise InvalidInput(
+                    f"执法证件“{number}”的持证人是{credential.officer.name}，不是{person.name}。",
+                    code="credential_other_person",
+                )
+            officer, number = credential.officer, credential.number
+        rows.append(
+            {
+                "name": person.name,
+                "post": person.post,
+                "officer": officer,
+                "credential_number": number,
+            }
+        )
+    return rows
+
+
+def _window_matters(agency: Agency, codes) -> list[Matter]:
+    codes = [c.strip() for c in codes if c and c.strip()]
+    found = {
+        m.code: m for m in Matter.objects.filter(agency=agency, is_active=True, code__in=codes)
+    }
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise InvalidInput(
+            f"本机关执法事项清单中没有在用的事项：{'、'.join(missing)}。", code="matter_unknown"
+        )
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+@dataclass
+class WindowInput:
+    name: str
+    location: str
+    supervision_phone: str
+    hours: str = ""
+    phone: str = ""
+    matter_codes: tuple[str, ...] = ()
+    staff: str = ""
+    is_active: bool = True
+
+
+def _clean_window(data: WindowInput) -> dict:
+    from zhifa.disclosures.models import Window
+
+    fields = {}
+    for name in ("name", "location", "hours", "phone", "supervision_phone"):
+        value = (getattr(data, name) or "").strip()
+        field_ = Window._meta.get_field(name)
+        if len(value) > field_.max_length:
+            raise InvalidInput(f"{field_.verbose_name}过长。", code="too_long")
+        fields[name] = value
+    if not fields["name"]:
+        raise InvalidInput("请填写窗口名称。", code="name_required")
+    if not fields["location"]:
+        raise InvalidInput("请填写办公地点。", code="location_required")
+    if not fields["supervision_phone"]:
+        raise InvalidInput("请填写监督电话：公示牌须公开投诉监督渠道。", code="phone_required")
+    fields["is_active"] = bool(data.is_active)
+    return fields
+
+
+@transaction.atomic
+def window_save(*, actor, agency: Agency, data: WindowInput, window=None):
+    """Create or update a window with its matters and staff on duty (PUB-05)."""
+    from zhifa.disclosures.models import Window, WindowStaff
+
+    require_window_editor(actor, agency)
+    if window is not None and window.agency_id != agency.pk:
+        raise Forbidden("该窗口不属于本机关。", code="other_agency")
+    fields = _clean_window(data)
+    matters = _window_matters(agency, data.matter_codes)
+    staff = _staff_rows(agency, parse_staff(data.staff))
+    clash = Window.objects.filter(agency=agency, name=fields["name"])
+    if window is not None:
+        clash = clash.exclude(pk=window.pk)
+    if clash.exists():
+        raise Conflict(f"本机关已有名为“{fields['name']}”的窗口。", code="window_exists")
+    if window is None:
+        window = Window.objects.create(agency=agency, **fields)
+        action = "window.create"
+    else:
+        window = Window.objects.select_for_update().get(pk=window.pk)
+        for name, value in fields.items():
+            setattr(window, name, value)
+        window.save()
+        window.staff.all().delete()
+        action = "window.update"
+    window.matters.set(matters)
+    WindowStaff.objects.bulk_create(
+        WindowStaff(window=window, position=n, **row) for n, row in enumerate(staff)
+    )
+    ledger.append(
+        actor=actor,
+        action=action,
+        obj=window,
+        agency_id=agency.pk,
+        payload={
+            **fields,
+            "matters": [m.code for m in matters],
+            "staff": [[r["name"], r["post"], r["credential_number"]] for r in staff],
+        },
+    )
+    return window
+
+
+def window_rows(windows) -> list[list]:
+    """Windows as the import sheet reads them (PUB-05 Excel export)."""
+    return [
+        [
+            w.name,
+            w.location,
+            w.hours,
+            w.phone,
+            w.supervision_phone,
+            "、".join(m.code for m in w.matters.all()),
+            "；".join(
+                "|".join(p for p in (s.name, s.post, s.credential_number) if p)
+                for s in w.staff.all()
+            ),
+            "是" if w.is_active else "否",
+        ]
+        for w in windows
+    ]
+
+
+@transaction.atomic
+def window_import(*, actor, agency: Agency, data: bytes) -> tuple[int, int]:
+    """Create or update the agency's windows from a workbook, by window name.
+    Any bad row refuses the whole file, naming every bad row. Returns
+    ``(created, updated)``."""
+    from zhifa.core.excel import read_rows
+    from zhifa.disclosures.models import Window
+
+    require_window_editor(actor, agency)
+    rows = read_rows(data, headers=WINDOW_SHEET_HEADERS)
+    if not rows:
+        raise InvalidInput("表格中没有窗口。", code="empty")
+    existing = {w.name: w for w in Window.objects.filter(agency=agency)}
+    created = updated = 0
+    errors, seen = [], set()
+    for number, row in rows:
+        text = {k: "" if v is None else str(v).strip() for k, v in row.items()}
+        if text["窗口名称"] in seen:
+            errors.append(f"第 {number} 行：窗口“{text['窗口名称']}”重复。")
+            continue
+        seen.add(text["窗口名称"])
+        codes = text["办理事项编码"].replace("，", "、").replace(",", "、").split("、")
+        data_ = WindowInput(
+            name=text["窗口名称"],
+            location=text["办公地点"],
+            hours=text["办公时间"],
+            phone=text["咨询电话"],
+            supervision_phone=text["监督电话"],
+            matter_codes=tuple(codes),
+            staff=text["工作人员"],
+            is_active=text["在用"] not in ("否", "停用", "0"),
+        )
+        try:
+            # Each row in its own savepoint, so every bad row is named; then all roll back.
+            with transaction.atomic():
+                window_save(actor=actor, agency=agency, data=data_, window=existing.get(data_.name))
+        except (InvalidInput, Conflict) as exc:
+            errors.append(f"第 {number} 行：{exc.message}")
+            continue
+        if data_.name in existing:
+            updated += 1
+        else:
+            created += 1
+    if errors:
+        # Raising rolls back the rows already saved: a file is imported whole or not at all.
+        raise InvalidInput(
+            f"表格中有 {len(errors)} 行有误，未导入任何窗口。",
+            code="import_invalid",
+            details=errors,
+        )
+    return created, updated

@@ -4,13 +4,15 @@ through selectors, writes through services."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import dataclasses
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,7 +24,9 @@ from zhifa.accounts.models import Agency, Credential
 from zhifa.accounts.selectors import credential_list, officer_of
 from zhifa.catalogues.models import ActionKind
 from zhifa.core.errors import NotFound, ZhifaError
-from zhifa.core.views import permitted
+from zhifa.core.excel import workbook_response
+from zhifa.core.listing import Column, Listing
+from zhifa.core.views import form_page, managed_agencies, permitted, require
 from zhifa.disclosures import exchange, ratelimit, selectors, services
 from zhifa.disclosures.forms import (
     AnswerForm,
@@ -31,8 +35,11 @@ from zhifa.disclosures.forms import (
     PublicRequestForm,
     ReasonForm,
     RequestStatusForm,
+    WindowForm,
+    WindowImportForm,
 )
 from zhifa.disclosures.models import Disclosure, PublicRequest
+from zhifa.disclosures.pagecache import cached_list
 from zhifa.disclosures.redaction import LABELS
 
 PAGE_SIZE = 20
@@ -146,6 +153,7 @@ def agency_embed(request, pk: int):
 # --- Portal: decisions, search, feed, export, takedowns (PUB-06, PUB-09, PUB-12) ----------
 
 
+@cached_list
 def decision_list(request):
     filters = selectors.DecisionFilters.from_params(request.GET)
     return render(
@@ -157,6 +165,57 @@ def decision_list(request):
             "page": _window(request, selectors.published_decisions(filters)),
             "agencies": Agency.objects.filter(is_active=True).order_by("name").only("name"),
             "categories": ActionKind.choices,
+            "query": _query_without_page(request),
+        },
+    )
+
+
+@cached_list
+def inspection_result_list(request):
+    """Published inspection results (INS-02, PUB-06), searchable like decisions."""
+    filters = selectors.DecisionFilters.from_params(request.GET)
+    filters.action_kind = ""
+    return render(
+        request,
+        "disclosures/inspection_result_list.html",
+        {
+            "title": "行政检查结果公示",
+            "f": filters,
+            "page": _window(request, selectors.published_inspection_results(filters)),
+            "agencies": Agency.objects.filter(is_active=True).order_by("name").only("name"),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def inspection_result_detail(request, pk: int):
+    item = _found(selectors.published_get, pk)
+    if item.kind != Disclosure.Kind.INSPECTION_RESULT:
+        raise Http404("没有这条行政检查结果。")
+    return render(
+        request, "disclosures/inspection_result_detail.html", {"title": item.title, "item": item}
+    )
+
+
+def draw_list(request):
+    """The public record of random draws (双随机, PUB-02): the commitment hash
+    published before each draw, the public random value, seed and result digest
+    after it, so anyone can check that the draw was not chosen afterwards."""
+    from zhifa.inspections.verify import material_public
+
+    query = request.GET.get("q", "").strip()[:100]
+    plans = selectors.public_draws()
+    if query:
+        plans = plans.filter(Q(name__icontains=query) | Q(agency__name__icontains=query))
+    page = _page(request, plans)
+    return render(
+        request,
+        "disclosures/draw_list.html",
+        {
+            "title": "双随机抽取公开记录",
+            "page": page,
+            "q": query,
+            "material": {plan.pk for plan in page.object_list if material_public(plan)},
             "query": _query_without_page(request),
         },
     )
@@ -322,13 +381,15 @@ def _item_url(item) -> str:
 def queue(request):
     today = timezone.localdate()
     due = list(selectors.disclosures_due(actor=request.user).order_by("due_on", "pk")[:200])
-    unprepared = []
-    for instrument in selectors.decisions_unprepared(actor=request.user)[:200]:
-        issued = timezone.localtime(instrument.issued_at).date()
-        deadline = services.workdays_add(
-            issued, services.deadline_workdays(instrument.case.action_kind, instrument.case.matter)
+    instruments = list(selectors.decisions_unprepared(actor=request.user)[:200])
+    unprepared = [
+        (instrument, deadline.date, deadline.date < today)
+        for instrument, deadline in zip(
+            instruments, services.decision_deadlines(instruments), strict=True
         )
-        unprepared.append((instrument, deadline.date, deadline.date < today))
+    ]
+    officer = officer_of(request.user)
+    executions = selectors.executions_unprepared(actor=request.user)
     return render(
         request,
         "disclosures/wb_queue.html",
@@ -336,11 +397,15 @@ def queue(request):
             "title": "公示审核",
             "due": [(item, selectors.is_overdue(item, today)) for item in due],
             "unprepared": unprepared,
+            "executions": executions,
             "requests": selectors.public_request_list(actor=request.user).filter(
                 status=PublicRequest.Status.RECEIVED
             )[:100],
             "today": today,
             "stale": [(s, s.is_overdue(today)) for s in selectors.stale_items(actor=request.user)],
+            # Only those who may draft an item of their own agency see the link (PUB-01).
+            "may_prepare": officer is not None
+            and permitted(services.require_preparer, request.user, officer.agency),
         },
     )
 
@@ -390,6 +455,23 @@ def prepare_decision(request, pk: int):
         messages.error(request, exc.message)
         return redirect("portal:wb-queue")
     messages.success(request, "已生成公开版草稿，请核对后提交法制审核。")
+    return redirect(_item_url(item))
+
+
+@login_required
+@require_http_methods(["POST"])
+def prepare_execution(request, pk: int):
+    record = next(
+        (r for r in selectors.executions_unprepared(actor=request.user) if r.pk == pk), None
+    )
+    if record is None:
+        raise Http404("没有待拟制公示的该执行记录。")
+    try:
+        item = services.execution_prepare(actor=request.user, record=record)
+    except ZhifaError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:wb-queue")
+    messages.success(request, "已生成执行信息公开版草稿，请核对后提交法制审核。")
     return redirect(_item_url(item))
 
 
@@ -585,3 +667,192 @@ def credential_qr(request, pk: int):
     url = base + reverse("portal:officer-verify") + "?" + urlencode({"number": credential.number})
     svg = segno.make(url, error="m").svg_inline(scale=4, title=f"执法证件 {credential.number}")
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+# --- Workbench: service windows and their boards (PUB-05) ---------------------------------
+
+
+def _window_agency(request) -> Agency:
+    """The agency whose windows the user keeps: their own, or for a system
+    administrator the one named by ``?agency=``."""
+    agencies = managed_agencies(request.user, services.require_window_editor)
+    wanted = request.GET.get("agency") or request.POST.get("agency")
+    if wanted and str(wanted).isdigit():
+        agencies = [a for a in agencies if a.pk == int(wanted)]
+    if len(agencies) != 1:
+        if not agencies:
+            raise PermissionDenied(
+                "只有本机关的法制机构人员、机关管理员或机关负责人可以维护服务窗口。"
+            )
+        raise Http404("请从服务窗口列表选择要维护的执法主体。")
+    return agencies[0]
+
+
+def _window_url(window) -> str:
+    return reverse("portal:wb-window", args=[window.pk])
+
+
+WINDOW_LISTING = Listing(
+    title="服务窗口",
+    columns=[
+        Column("窗口名称", "name", sort="name", link=_window_url),
+        Column("执法主体", "agency.name", sort="agency__name"),
+        Column("办公地点", "location"),
+        Column("监督电话", "supervision_phone"),
+        Column("办理事项（项）", lambda w: len(w.matters.all())),
+        Column("工作人员（人）", lambda w: len(w.staff.all())),
+        Column("在用", "is_active", sort="is_active"),
+    ],
+    search_fields=("name", "location", "agency__name", "staff__name"),
+    default_sort="name",
+    export_name="服务窗口",
+)
+
+
+@login_required
+def window_list(request):
+    listing = WINDOW_LISTING
+    agencies = managed_agencies(request.user, services.require_window_editor)
+    if len(agencies) == 1:
+        listing = dataclasses.replace(
+            listing,
+            actions=[
+                ("新增窗口", reverse("portal:wb-window-new")),
+                ("导入（Excel）", reverse("portal:wb-window-import")),
+                ("导出可导入的表格", reverse("portal:wb-window-export")),
+            ],
+        )
+    return listing.respond(request, selectors.window_list(actor=request.user).distinct())
+
+
+def _window_form(request, *, agency, window=None):
+    matters = agency.matters.filter(is_active=True).order_by("code")
+    initial = {"is_active": True}
+    if window is not None:
+        initial = {
+            "name": window.name,
+            "location": window.location,
+            "hours": window.hours,
+            "phone": window.phone,
+            "supervision_phone": window.supervision_phone,
+            "matters": [m.code for m in window.matters.all()],
+            "staff": services.staff_text(window),
+            "is_active": window.is_active,
+        }
+    form = WindowForm(request.POST or None, initial=initial, matters=matters)
+
+    def save(data):
+        saved = services.window_save(
+            actor=request.user,
+            agency=agency,
+            window=window,
+            data=services.WindowInput(
+                name=data["name"],
+                location=data["location"],
+                hours=data["hours"],
+                phone=data["phone"],
+                supervision_phone=data["supervision_phone"],
+                matter_codes=tuple(data["matters"]),
+                staff=data["staff"],
+                is_active=data["is_active"],
+            ),
+        )
+        return f"已保存服务窗口“{saved.name}”。", _window_url(saved)
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        title=f"{'修改' if window else '新增'}服务窗口（{agency.name}）",
+        cancel_url=_window_url(window) if window else reverse("portal:wb-windows"),
+        template="disclosures/wb_window_form.html",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_new(request):
+    return _window_form(request, agency=_window_agency(request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_edit(request, pk: int):
+    window = _found(lambda: selectors.window_get(actor=request.user, pk=pk))
+    require(services.require_window_editor, request.user, window.agency)
+    return _window_form(request, agency=window.agency, window=window)
+
+
+@login_required
+def window_detail(request, pk: int):
+    window = _found(lambda: selectors.window_get(actor=request.user, pk=pk))
+    return render(
+        request,
+        "disclosures/wb_window.html",
+        {
+            "title": window.name,
+            "window": window,
+            "may_edit": permitted(services.require_window_editor, request.user, window.agency),
+        },
+    )
+
+
+@login_required
+def window_board(request, pk: int, size: str):
+    """The window's 岗位信息公示牌 as a PDF to print (PUB-05)."""
+    from zhifa.disclosures.boards import SIZES, board_pdf
+
+    if size not in SIZES:
+        raise Http404("公示牌只能打印为 A4 或 A3。")
+    window = _found(lambda: selectors.window_get(actor=request.user, pk=pk))
+    try:
+        data = board_pdf(window, size)
+    except ZhifaError as exc:
+        messages.error(request, exc.message)
+        return redirect(_window_url(window))
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = quote(f"岗位信息公示牌-{window.name}-{size.upper()}.pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def window_export(request):
+    agency = _window_agency(request)
+    windows = selectors.window_list(actor=request.user).filter(agency=agency)
+    template = request.GET.get("template") == "1"
+    return workbook_response(
+        filename=f"{agency.name}服务窗口.xlsx",
+        title="服务窗口",
+        headers=services.WINDOW_SHEET_HEADERS,
+        rows=[] if template else services.window_rows(windows),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window_import(request):
+    agency = _window_agency(request)
+    form = WindowImportForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, updated = services.window_import(
+                actor=request.user, agency=agency, data=form.cleaned_data["file"].read()
+            )
+        except ZhifaError as exc:
+            error = exc
+        else:
+            messages.success(request, f"已导入服务窗口：新增 {created} 个，更新 {updated} 个。")
+            return redirect("portal:wb-windows")
+    return render(
+        request,
+        "disclosures/wb_window_import.html",
+        {
+            "title": f"导入服务窗口（{agency.name}）",
+            "form": form,
+            "error": error,
+            "headers": services.WINDOW_SHEET_HEADERS,
+        },
+        status=400 if error else 200,
+    )

@@ -25,8 +25,9 @@ def _credit_code(agency: Agency, n: int) -> str:
 def inspections_demo(agency: Agency, actor, *, targets: int = 30) -> Plan:
     """A 随机抽查事项 with ``targets`` market subjects and one site, a pool of the
     agency's officers holding a valid credential, one declared conflict, and one
-    plan committed and drawn (10 %, 2 inspectors each); the first drawn result
-    is entered and approved, so it is ready for the disclosure pipeline.
+    plan committed and drawn (10 %, 2 inspectors each); the first three drawn
+    results are entered and approved, which hands their public versions to the
+    disclosure pipeline (in review), as is the agency's 随机抽查事项清单.
     ``actor`` manages the agency (its admin or a system administrator)."""
     category = agency.get_domain_display()
     linked = agency.matters.filter(action_kind=ActionKind.INSPECTION).order_by("code").first()
@@ -80,22 +81,36 @@ def inspections_demo(agency: Agency, actor, *, targets: int = 30) -> Plan:
         actor=actor, plan=plan, beacon_source=f"中国福利彩票3D {today.year}年第320期开奖号码"
     )
     plan = services.plan_draw(actor=actor, plan=plan, beacon_value="5 2 8")
-    first = plan.inspections.order_by("order").first()
-    inspector = first.assignments.order_by("order").first().officer
-    services.result_enter(
-        actor=inspector.user,
-        inspection=first,
-        checked_on=today - timedelta(days=1),
-        outcome="no_problem",
-        detail="经营资质齐全，进货查验记录完整。",
-        completed_on=today - timedelta(days=1),
+    # The first three drawn results are entered and approved; approval hands
+    # each public version to the disclosure pipeline (PUB-06), whose demo publishes it.
+    outcomes = (
+        ("no_problem", "经营资质齐全，进货查验记录完整。", ""),
+        ("corrected", "部分预包装食品未按要求分区贮存。", "当场责令改正，已整改到位。"),
+        ("no_problem", "经营场所整洁，标签标识符合要求。", ""),
     )
-    reviewer = (
-        agency.officers.filter(role_grants__role__in=[Role.REVIEWER, Role.LEADER], is_active=True)
-        .exclude(pk__in=first.assignments.values("officer_id"))
-        .order_by("pk")
-        .first()
-    )
-    if reviewer is not None:
-        services.result_review(actor=reviewer.user, inspection=first, decision="approve")
+    for inspection, (outcome, detail, follow_up) in zip(
+        plan.inspections.order_by("order"), outcomes, strict=False
+    ):
+        inspector = inspection.assignments.order_by("order").first().officer
+        services.result_enter(
+            actor=inspector.user,
+            inspection=inspection,
+            checked_on=today - timedelta(days=1),
+            outcome=outcome,
+            detail=detail,
+            follow_up=follow_up,
+            completed_on=today - timedelta(days=1),
+        )
+        reviewer = (
+            agency.officers.filter(
+                role_grants__role__in=[Role.REVIEWER, Role.LEADER], is_active=True
+            )
+            .exclude(pk__in=inspection.assignments.values("officer_id"))
+            .order_by("pk")
+            .first()
+        )
+        if reviewer is not None:
+            services.result_review(actor=reviewer.user, inspection=inspection, decision="approve")
+    # The 随机抽查事项清单 goes to the legal unit for the portal (PUB-02).
+    services.matters_disclosure_prepare(actor=actor, agency=agency)
     return plan

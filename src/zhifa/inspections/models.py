@@ -379,7 +379,8 @@ class Inspection(models.Model):
     """One drawn target of a plan, with its inspectors and result (INS-01, INS-02).
 
     ``status`` follows the latest result and review: 未录入 → 待审核 → 审核退回 |
-    不通过 (both re-entered) | 审核通过 → 已公示 (set by the disclosure pipeline).
+    不通过 (both re-entered) | 审核通过 → 已公示 or 不予公开 (set by the disclosure
+    pipeline when the legal unit publishes or withholds the result).
     """
 
     class Status(models.TextChoices):
@@ -389,6 +390,7 @@ class Inspection(models.Model):
         REJECTED = "rejected", "不通过"
         APPROVED = "approved", "审核通过（待公示）"
         PUBLISHED = "published", "已公示"
+        WITHHELD = "withheld", "审核通过（不予公开）"
 
     plan = models.ForeignKey(
         Plan, verbose_name="抽查计划", on_delete=models.PROTECT, related_name="inspections"

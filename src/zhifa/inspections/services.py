@@ -893,6 +893,12 @@ def result_review(
         obj=inspection,
         payload={"result": result.pk, "decision": decision, "opinion": opinion},
     )
+    if inspection.status == Inspection.Status.APPROVED:
+        # An approved result goes to the disclosure pipeline at once (PUB-06):
+        # its public version waits for the legal unit's confirmation.
+        from zhifa.disclosures.services import inspection_result_prepare
+
+        inspection_result_prepare(actor=actor, inspection=inspection)
     return review
 
 
@@ -919,3 +925,145 @@ def inspection_mark_published(*, actor, inspection: Inspection, reference: str =
         payload={"reference": inspection.disclosure_reference},
     )
     return inspection
+
+
+@transaction.atomic
+def inspection_publication_withheld(*, actor, inspection: Inspection, ground: str) -> Inspection:
+    """Called by the disclosure pipeline when the legal unit decides not to
+    publish an approved result, with its ground (PUB-07): the result stands, but
+    it is no longer waiting for publication."""
+    officer = officer_of(actor)
+    if not (is_sysadmin(actor) or (officer and officer.agency_id == inspection.plan.agency_id)):
+        raise Forbidden("只有本机关人员可以登记抽查结果不予公开。", code="other_agency")
+    inspection = _locked_inspection(inspection)
+    if inspection.status != Inspection.Status.APPROVED:
+        raise Conflict("只有审核通过、尚未公示的抽查结果可以不予公开。", code="not_approved")
+    inspection.status = Inspection.Status.WITHHELD
+    inspection.save(update_fields=["status"])
+    ledger.append(
+        actor=actor,
+        action="inspection_result.withhold",
+        obj=inspection,
+        payload={"ground": (ground or "").strip()},
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_publication_withdrawn(*, actor, inspection: Inspection, reason: str) -> Inspection:
+    """Called by the disclosure pipeline when a published result is withdrawn
+    (PUB-09): the result no longer stands, so the inspection goes back to
+    审核退回 for its inspectors to re-enter it; the first publication stays in
+    the ledger."""
+    officer = officer_of(actor)
+    if not (is_sysadmin(actor) or (officer and officer.agency_id == inspection.plan.agency_id)):
+        raise Forbidden("只有本机关人员可以登记抽查结果的撤回。", code="other_agency")
+    inspection = _locked_inspection(inspection)
+    if inspection.status != Inspection.Status.PUBLISHED:
+        raise Conflict("只有已公示的抽查结果可以撤回。", code="not_published")
+    reference = inspection.disclosure_reference
+    inspection.status = Inspection.Status.RETURNED
+    inspection.published_at = None
+    inspection.disclosure_reference = ""
+    inspection.save(update_fields=["status", "published_at", "disclosure_reference"])
+    ledger.append(
+        actor=actor,
+        action="inspection_result.withdraw",
+        obj=inspection,
+        payload={"reference": reference, "reason": (reason or "").strip()},
+    )
+    return inspection
+
+
+# --- The public 随机抽查事项清单 (PUB-02) ---------------------------------------------------
+
+
+def matters_text(agency: Agency, matters: Sequence[InspectionMatter], day: date) -> str:
+    """The body of the portal item: the agency's active inspection matters."""
+    lines = [
+        f"{agency.name}随机抽查事项清单（截至{day:%Y年%m月%d日}，共{len(matters)}项）。",
+        "抽查对象从检查对象名录库、检查人员从执法检查人员名录库中随机抽取；"
+        "每次抽取的承诺值、种子和结果摘要在“双随机抽取公开记录”中公开。",
+        "",
+    ]
+    for n, matter in enumerate(matters, 1):
+        lines.append(f"{n}. {matter.code} {matter.name}")
+        lines.append(f"抽查依据：{matter.basis}")
+        if matter.content:
+            lines.append(f"抽查内容：{matter.content}")
+        lines.append(f"抽查方式：{matter.method or '—'}；执法类别：{matter.category or '—'}")
+    return "\n".join(lines)
+
+
+def _published_matters_list(agency: Agency):
+    from zhifa.disclosures.models import Disclosure
+
+    return (
+        Disclosure.objects.filter(
+            agency=agency,
+            kind=Disclosure.Kind.EX_ANTE,
+            topic=Disclosure.Topic.INSPECTION_MATTERS,
+            status=Disclosure.Status.PUBLISHED,
+        )
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def matters_disclosure_prepare(*, actor, agency: Agency):
+    """Prepare the portal item 随机抽查事项清单 from the agency's active inspection
+    matters and hand it to the legal unit (PUB-02). A version already on the
+    portal is superseded through ``disclosure_correct`` (PUB-03): it leaves the
+    portal with the explanation, the new one is published once confirmed.
+    Returns the new item (in review)."""
+    from zhifa.disclosures import services as disclosures
+    from zhifa.disclosures.models import Disclosure
+
+    require_inspection_manager(actor, agency)
+    matters = list(
+        InspectionMatter.objects.filter(agency=agency, is_active=True).order_by("code", "pk")
+    )
+    if not matters:
+        raise InvalidInput("本机关尚无在用的随机抽查事项，不能生成清单。", code="no_matters")
+    pending = Disclosure.objects.filter(
+        agency=agency,
+        kind=Disclosure.Kind.EX_ANTE,
+        topic=Disclosure.Topic.INSPECTION_MATTERS,
+        status__in=(Disclosure.Status.DRAFT, Disclosure.Status.IN_REVIEW),
+    ).first()
+    if pending is not None:
+        raise Conflict(
+            f"已有清单公示稿“{pending.title}”（{pending.get_status_display()}）尚未办结，"
+            "请先在公示审核中公示或退回后再生成。",
+            code="matters_disclosure_pending",
+        )
+    today = timezone.localdate()
+    draft = disclosures.DraftInput(
+        kind=Disclosure.Kind.EX_ANTE,
+        topic=Disclosure.Topic.INSPECTION_MATTERS,
+        title=f"{agency.name}随机抽查事项清单（{today:%Y年%m月%d日}）",
+        body=matters_text(agency, matters, today),
+    )
+    previous = _published_matters_list(agency)
+    if previous is None:
+        item = disclosures.disclosure_prepare(actor=actor, agency=agency, draft=draft)
+    else:
+        item = disclosures.disclosure_correct(
+            actor=actor,
+            disclosure=previous,
+            explanation=f"随机抽查事项清单已更新，以{today:%Y年%m月%d日}的清单为准。",
+            draft=draft,
+        )
+    item = disclosures.disclosure_submit(actor=actor, disclosure=item)
+    ledger.append(
+        actor=actor,
+        action="inspection_matter.disclose",
+        obj=agency,
+        payload={
+            "disclosure": item.pk,
+            "supersedes": previous.pk if previous else None,
+            "matters": [m.code for m in matters],
+        },
+    )
+    return item

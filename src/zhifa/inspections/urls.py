@@ -12,6 +12,7 @@ urlpatterns = [
     path("inspections/plans/<int:pk>/draw/", views.plan_draw_view, name="plan-draw"),
     path("inspections/matters/", views.matter_list_view, name="matter-list"),
     path("inspections/matters/new/", views.matter_create_view, name="matter-create"),
+    path("inspections/matters/disclose/", views.matter_disclose_view, name="matter-disclose"),
     path("inspections/matters/<int:pk>/", views.matter_detail_view, name="matter-detail"),
     path(
         "inspections/matters/<int:pk>/targets.xlsx", views.target_export_view, name="target-export"

@@ -78,7 +78,7 @@ def _recorded_result(plan: Plan, lists) -> list[tuple[int, list[int]]]:
 
 def material_public(plan: Plan, today=None) -> bool:
     """Whether the full draw material may be published: once drawn, and after
-    the plan's period or once every result is published, so that nobody learns
+    the plan's period or once every result is published (or withheld), so that nobody learns
     from it which targets are to be inspected before the checks are done."""
     from django.utils import timezone
 
@@ -89,7 +89,8 @@ def material_public(plan: Plan, today=None) -> bool:
     today = today or timezone.localdate()
     if today > plan.period_end:
         return True
-    return not plan.inspections.exclude(status=Inspection.Status.PUBLISHED).exists()
+    done = (Inspection.Status.PUBLISHED, Inspection.Status.WITHHELD)
+    return not plan.inspections.exclude(status__in=done).exists()
 
 
 def material_of(plan: Plan) -> dict:

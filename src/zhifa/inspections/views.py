@@ -206,11 +206,43 @@ MATTER_LISTING = Listing(
 @login_required
 def matter_list_view(request):
     listing = MATTER_LISTING
-    if _managed(request.user):
-        listing = dataclasses.replace(
-            listing, actions=[("登记抽查事项", reverse("inspections:matter-create"))]
-        )
+    managed = _managed(request.user)
+    if managed:
+        actions = [("登记抽查事项", reverse("inspections:matter-create"))]
+        if len(managed) == 1:
+            actions.append(("生成随机抽查事项清单公示稿", reverse("inspections:matter-disclose")))
+        listing = dataclasses.replace(listing, actions=actions)
     return listing.respond(request, selectors.matter_list(actor=request.user))
+
+
+@login_required
+def matter_disclose_view(request):
+    """Prepare the agency's 随机抽查事项清单 for the portal (PUB-02), after a confirmation."""
+    managed = _managed(request.user)
+    if len(managed) != 1:
+        raise PermissionDenied("只有本机关的管理人员可以生成随机抽查事项清单。")
+    agency = managed[0]
+    cancel = reverse("inspections:matter-list")
+    if request.method == "POST" and request.POST.get("confirmed"):
+        try:
+            item = services.matters_disclosure_prepare(actor=request.user, agency=agency)
+        except ZhifaError as exc:
+            messages.error(request, exc.message)
+            return redirect(cancel)
+        messages.success(request, "已生成随机抽查事项清单公示稿，等待法制机构审核公示。")
+        return redirect(reverse("portal:wb-detail", args=[item.pk]))
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": "生成随机抽查事项清单公示稿",
+            "question": f"按{agency.name}在用的随机抽查事项生成清单公示稿，并提交法制机构审核？"
+            "已公示的旧清单将在新清单生成时撤下并说明更新。",
+            "verb": "生成",
+            "cancel_url": cancel,
+            "form": None,
+        },
+    )
 
 
 @login_required

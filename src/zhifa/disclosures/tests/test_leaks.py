@@ -98,9 +98,10 @@ def test_no_planted_personal_data_reaches_any_public_output(desk, client, settin
     for n in range(1, N + 1):
         s = testing.secrets(rng)
         planted.append(s)
-        item = services.disclosure_prepare(
-            actor=desk.officer, agency=desk.agency, draft=_draft(rng, desk, n, s)
-        )
+        draft = _draft(rng, desk, n, s)
+        if n % 5 == 0:
+            draft.kind = "inspection_result"  # the inspection-result pages are scanned too
+        item = services.disclosure_prepare(actor=desk.officer, agency=desk.agency, draft=draft)
         services.disclosure_submit(actor=desk.officer, disclosure=item)
         published.append(services.disclosure_publish(actor=desk.legal, disclosure=item))
     # Some are withdrawn and corrected: the takedown log and replacements are scanned too.
@@ -129,6 +130,14 @@ def test_no_planted_personal_data_reaches_any_public_output(desk, client, settin
     ]
     pages += [f"{reverse('portal:decision-list')}?page={p}" for p in range(1, N // 20 + 3)]
     pages += [reverse("portal:decision-detail", args=[item.pk]) for item in published]
+    pages += [
+        reverse("portal:inspection-result-detail", args=[item.pk])
+        for item in published
+        if item.kind == "inspection_result"
+    ]
+    pages += [
+        f"{reverse('portal:inspection-result-list')}?page={p}" for p in range(1, N // 100 + 3)
+    ]
     pages += [reverse("api:disclosure-detail", args=[item.pk]) for item in published[3:]]
     pages += [f"{reverse('api:disclosure-list')}?page={p}" for p in range(2, N // 50 + 2)]
     # Searching by a planted name or number finds nothing and shows nothing.

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,3 +192,25 @@ def test_drafts_never_show_on_the_portal(desk, client):
     item = services.disclosure_prepare(actor=desk.officer, agency=desk.agency, draft=decision(desk))
     assert client.get(reverse("portal:decision-detail", args=[item.pk])).status_code == 404
     assert client.get(reverse("api:disclosure-detail", args=[item.pk])).status_code == 404
+
+
+@pytest.mark.req("PUB-09")
+@pytest.mark.req("PUB-12")
+def test_the_cached_list_never_serves_a_withdrawn_decision(
+    desk, client, django_assert_max_num_queries
+):
+    url = reverse("portal:decision-list")
+    item = publish(desk, decided_on=timezone.localdate())
+    assert "示市监罚〔2026〕12号" in client.get(url).content.decode()
+    with django_assert_max_num_queries(2):  # the publication mark only
+        assert "示市监罚〔2026〕12号" in client.get(url).content.decode()
+    services.disclosure_withdraw(actor=desk.leader, disclosure=item, reason="原决定已被撤销")
+    assert "示市监罚〔2026〕12号" not in client.get(url).content.decode()
+    publish(desk, decided_on=timezone.localdate(), document_number="示市监罚〔2026〕13号")
+    assert "示市监罚〔2026〕13号" in client.get(url).content.decode()
+    # A signed-in visitor is always served a freshly rendered page.
+    client.force_login(desk.legal)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert "示市监罚〔2026〕13号" in client.get(url).content.decode()
+    assert len(queries) > 2

@@ -390,11 +390,13 @@ def test_result_refusals_change_nothing(build, county, drawn, reviewer):
 
 
 @pytest.mark.req("INS-02")
+@pytest.mark.req("PUB-06")
 def test_an_approved_result_goes_through_the_disclosure_pipeline(
-    sysadmin, drawn, reviewer, manager
+    sysadmin, county, build, drawn, reviewer, manager
 ):
     from zhifa.catalogues.services import calendar_seed
-    from zhifa.disclosures.services import disclosure_prepare
+    from zhifa.disclosures import services as disclosures
+    from zhifa.disclosures.models import Disclosure
     from zhifa.inspections.disclosure import inspection_draft
 
     calendar_seed(actor=sysadmin, years=[timezone.localdate().year])
@@ -405,11 +407,15 @@ def test_an_approved_result_goes_through_the_disclosure_pipeline(
     draft = inspection_draft(ready)
     assert draft.kind == "inspection_result" and draft.party.credit_code == ready.target.credit_code
     assert "发现问题已责令改正" in draft.conclusion and draft.basis == drawn.matter.basis
-    disclosure = disclosure_prepare(actor=manager, agency=drawn.agency, draft=draft)
-    assert disclosure.due_on is not None
-    services.inspection_mark_published(
-        actor=manager, inspection=inspection, reference=str(disclosure.pk)
-    )
+    # Approval prepared the public version and handed it to the legal unit.
+    item = Disclosure.objects.get(inspection_id_ref=inspection.pk)
+    assert item.status == Disclosure.Status.IN_REVIEW and item.due_on is not None
+    assert item.party_credit_code == inspection.target.credit_code
+    legal = build.officer(county.market, roles=(), unit=county.market_legal, credential=False)
+    disclosures.disclosure_publish(actor=legal.user, disclosure=item)
+    inspection.refresh_from_db()
+    assert inspection.status == Inspection.Status.PUBLISHED
+    assert inspection.disclosure_reference == str(item.pk)
     assert not selectors.results_ready_to_publish().exists()
 
 

@@ -25,10 +25,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-cases", action="store_true", help="只建机关、人员和清单，不建执法案件（较快）"
         )
+        parser.add_argument(
+            "--decisions",
+            type=int,
+            default=0,
+            metavar="N",
+            help="另外批量生成 N 件已公示的执法决定（测量公示平台检索和负载用，如 1000000；"
+            "示范县已存在时只追加这些决定）",
+        )
 
-    def handle(self, *args, scale, seed, reset, if_empty, noinput, no_cases, **options):
+    def handle(self, *args, scale, seed, reset, if_empty, noinput, no_cases, decisions, **options):
         if scale < 1:
             raise CommandError("--scale 必须是正整数。")
+        if decisions < 0:
+            raise CommandError("--decisions 不能为负数。")
+        if decisions and not reset and demo.demo_exists():
+            self._decisions(decisions, seed)
+            return
         if reset:
             if not noinput:
                 answer = input("将清空整个数据库（包括防删改台账）并重建演示数据，输入 yes 确认：")
@@ -63,7 +76,29 @@ class Command(BaseCommand):
                 f"执法案件 {report.cases} 件。"
             )
         )
+        if decisions:
+            self._decisions(decisions, seed)
         self._print_logins()
+
+    def _decisions(self, n, seed):
+        import time
+
+        from zhifa.disclosures.scale import decisions_generate
+
+        self.stdout.write(f"正在批量生成 {n} 件已公示的执法决定……")
+        started = time.monotonic()
+        step = max(n // 20, 1)
+
+        def progress(done):
+            if done % step < 2000 or done == n:
+                self.stdout.write(f"  {done}/{n}（{time.monotonic() - started:.0f} 秒）")
+
+        decisions_generate(n=n, seed=seed, progress=progress)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"完成：{n} 件已公示的执法决定，用时 {time.monotonic() - started:.0f} 秒。"
+            )
+        )
 
     def _print_logins(self):
         self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
