@@ -92,3 +92,96 @@ def evaluation_get(*, actor, pk):
     if found is None:
         raise NotFound("评查抽样不存在，或您无权查看。")
     return found
+
+
+def _visible_agencies(actor) -> QuerySet[Agency]:
+    """The agencies whose 评查, filings and reports ``actor`` sees: a supervisor's
+    region; an agency's leaders and administrators their own agency."""
+    region = supervised_region(actor)
+    if region is not None:
+        return region_agencies(region)
+    officer = officer_of(actor)
+    if officer is None or not roles_of(actor) & {Role.LEADER, Role.AGENCY_ADMIN}:
+        return Agency.objects.none()
+    return Agency.objects.filter(pk=officer.agency_id)
+
+
+def file_get(*, actor, pk):
+    from zhifa.supervision.models import FileEvaluationItem
+
+    found = (
+        FileEvaluationItem.objects.filter(
+            pk=pk, evaluation__agency__in=evaluation_list(actor=actor).values("agency")
+        )
+        .select_related("evaluation", "evaluation__agency", "case")
+        .first()
+    )
+    if found is None:
+        raise NotFound("评查案卷不存在，或您无权查看。")
+    return found
+
+
+def notice_list(*, actor):
+    from zhifa.supervision.models import RectificationNotice
+
+    return RectificationNotice.objects.filter(agency__in=_visible_agencies(actor)).select_related(
+        "agency", "file", "file__case", "evaluation"
+    )
+
+
+def notice_get(*, actor, pk):
+    found = notice_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("整改通知不存在，或您无权查看。")
+    return found
+
+
+def filing_list(*, actor):
+    from zhifa.supervision.models import Filing
+
+    return Filing.objects.filter(agency__in=_visible_agencies(actor)).select_related(
+        "agency", "file", "filed_by", "decided_by"
+    )
+
+
+def filing_get(*, actor, pk):
+    found = filing_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("备案不存在，或您无权查看。")
+    return found
+
+
+def filing_overview(*, actor) -> list[tuple[Agency, dict, object]]:
+    """Every visible agency with the latest filing of each kind, and its review
+    catalogue filing (REV-01, kept by the reviews app: read, not duplicated)."""
+    from zhifa.reviews.selectors import filing_list as catalogue_filing_list
+    from zhifa.supervision.models import Filing
+
+    agencies = list(_visible_agencies(actor).order_by("name"))
+    latest: dict[tuple[int, str], Filing] = {}
+    for filing in Filing.objects.filter(agency__in=agencies).order_by("filed_at", "pk"):
+        latest[(filing.agency_id, filing.kind)] = filing
+    catalogue: dict[int, object] = {}
+    for filing in (
+        catalogue_filing_list(actor=actor).filter(agency__in=agencies).order_by("filed_at", "pk")
+    ):
+        catalogue[filing.agency_id] = filing
+    return [
+        (a, {k: latest.get((a.pk, k)) for k, _ in Filing.Kind.choices}, catalogue.get(a.pk))
+        for a in agencies
+    ]
+
+
+def report_list(*, actor):
+    from zhifa.supervision.models import AnnualReport
+
+    return AnnualReport.objects.filter(agency__in=_visible_agencies(actor)).select_related(
+        "agency", "pdf", "disclosure"
+    )
+
+
+def report_get(*, actor, pk):
+    found = report_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("统计年报不存在，或您无权查看。")
+    return found

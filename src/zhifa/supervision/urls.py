@@ -20,4 +20,17 @@ urlpatterns = [
         views.evaluation_detail_view,
         name="evaluation-detail",
     ),
+    path(
+        "supervision/evaluations/files/<int:pk>/",
+        views.evaluation_file_view,
+        name="evaluation-file",
+    ),
+    path("supervision/rubric/", views.rubric_view, name="rubric"),
+    path("supervision/notices/", views.notice_list_view, name="notice-list"),
+    path("supervision/notices/<int:pk>/", views.notice_detail_view, name="notice-detail"),
+    path("supervision/assessment/", views.assessment_view, name="assessment"),
+    path("supervision/filings/", views.filing_list_view, name="filing-list"),
+    path("supervision/filings/<int:pk>/", views.filing_detail_view, name="filing-detail"),
+    path("supervision/reports/", views.report_list_view, name="report-list"),
+    path("supervision/reports/<int:pk>/pdf/", views.report_pdf_view, name="report-pdf"),
 ]

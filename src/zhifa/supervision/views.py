@@ -11,18 +11,31 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from zhifa.core.errors import NotFound, ZhifaError
 from zhifa.core.excel import XLSX_CONTENT_TYPE, workbook_response
-from zhifa.core.listing import Listing
-from zhifa.supervision import annual, dashboard, early_warning, selectors, services
-from zhifa.supervision.forms import EvaluationDrawForm
+from zhifa.core.listing import Column, Listing
+from zhifa.supervision import annual, assessment, dashboard, early_warning, selectors, services
+from zhifa.supervision.forms import (
+    EvaluationCommitForm,
+    EvaluationDrawForm,
+    FilingForm,
+    NoticeForm,
+    ReplyForm,
+    ReviewForm,
+    RubricItemForm,
+    ScoreForm,
+    SurveyForm,
+)
+from zhifa.supervision.models import Filing, RectificationNotice, RubricItem
 from zhifa.supervision.selectors import region_agencies, supervision_scope
 from zhifa.supervision.stats import annual_stats
 from zhifa.supervision.watch import case_columns, watch_get
@@ -51,8 +64,10 @@ def _suffix(scope) -> str:
 # --- Dashboard ----------------------------------------------------------------------------
 
 
-def _tables(scope) -> tuple[dict[str, tuple[str, list[str], list]], list]:
+def _tables(scope) -> tuple[dict[str, tuple[str, list[str], list]], list, list]:
     counts = dashboard.watch_counts(scope)
+    grouped = dashboard.grouped(scope)
+    agencies = dashboard.agency_rows(scope, rows=grouped) if scope.is_region else []
     tables = {
         "watches": (
             "督办事项",
@@ -60,25 +75,26 @@ def _tables(scope) -> tuple[dict[str, tuple[str, list[str], list]], list]:
             [[c.item.label, c.level_label, c.item.requirement, c.count] for c in counts],
         ),
         "kinds": ("案件：按执法类别", ["执法类别", "案件数"], dashboard.cases_by_kind(scope)),
-        "stages": ("案件：按环节", ["环节", "案件数"], dashboard.cases_by_stage(scope)),
+        "stages": (
+            "案件：按环节",
+            ["环节", "案件数"],
+            dashboard.cases_by_stage(scope, rows=grouped),
+        ),
         "months": ("案件：按启动月份", ["月份", "案件数"], dashboard.cases_by_month(scope)),
     }
     if scope.is_region:
         tables["agencies"] = (
             "各执法主体案件",
             ["执法主体", "案件总数", "在办", "本年启动"],
-            [
-                [a.name, total, open_, year]
-                for a, total, open_, year in dashboard.agency_rows(scope)
-            ],
+            [[a.name, total, open_, year] for a, total, open_, year in agencies],
         )
-    return tables, counts
+    return tables, counts, agencies
 
 
 @login_required
 def dashboard_view(request):
     scope = _scope(request)
-    tables, counts = _tables(scope)
+    tables, counts, agencies = _tables(scope)
     which = request.GET.get("export")
     if which:
         if which not in tables:
@@ -88,7 +104,6 @@ def dashboard_view(request):
             filename=f"{scope.title}{title}.xlsx", title=title, headers=headers, rows=rows
         )
     suffix = _suffix(scope)
-    agencies = dashboard.agency_rows(scope) if scope.is_region else []
     return _page(
         request,
         "supervision/dashboard.html",
@@ -106,6 +121,9 @@ def dashboard_view(request):
             },
             "tables": tables,
             "export_base": f"?agency={scope.agency.pk}&" if scope.agency and scope.region else "?",
+            "annual_pending": [
+                p for p in services.annual_pending() if p[0].pk in {a.pk for a in scope.agencies}
+            ],
         },
     )
 
@@ -232,51 +250,528 @@ def annual_view(request):
 # --- Case file evaluation (SUP-02) --------------------------------------------------------
 
 
+def _found(fn, **kwargs):
+    try:
+        return fn(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def _attempt(request, form, action, success: str):
+    """Run a service; its refusal becomes a form error (or a message)."""
+    try:
+        result = action()
+    except ZhifaError as exc:
+        if form is not None:
+            form.add_error(None, exc.message)
+        else:
+            messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result or True
+
+
 @login_required
 def evaluation_list_view(request):
     scope = _scope(request)
     form = None
     if scope.region is not None:
-        form = EvaluationDrawForm(
+        form = EvaluationCommitForm(
             request.POST or None, agencies=region_agencies(scope.region).order_by("name")
         )
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                evaluation = services.file_evaluation_draw(
+            evaluation = _attempt(
+                request,
+                form,
+                lambda: services.file_evaluation_commit(
                     actor=request.user,
                     agency=data["agency"],
                     year=data["year"],
                     size=data["size"],
-                    seed=data["seed"] or None,
-                )
-            except ZhifaError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"已抽取 {evaluation.items.count()} 卷案卷。")
+                    beacon_source=data["beacon_source"],
+                ),
+                "已登记抽样承诺：待公共随机数公布后抽取。",
+            )
+            if evaluation:
                 return redirect("supervision:evaluation-detail", pk=evaluation.pk)
     evaluations = selectors.evaluation_list(actor=request.user).filter(agency__in=scope.agencies)
     return _page(
         request,
         "supervision/evaluations.html",
         scope,
-        {"title": f"案卷评查抽样：{scope.title}", "form": form, "evaluations": evaluations[:100]},
+        {"title": f"案卷评查：{scope.title}", "form": form, "evaluations": evaluations[:100]},
     )
 
 
 @login_required
 def evaluation_detail_view(request, pk: int):
-    try:
-        evaluation = selectors.evaluation_get(actor=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    evaluation = _found(selectors.evaluation_get, actor=request.user, pk=pk)
+    is_supervisor = services.supervised_region(request.user) is not None
+    draw_form = notice_form = None
+    if is_supervisor and not evaluation.is_drawn:
+        draw_form = EvaluationDrawForm(request.POST or None)
+        if (
+            request.method == "POST"
+            and draw_form.is_valid()
+            and _attempt(
+                request,
+                draw_form,
+                lambda: services.file_evaluation_draw(
+                    actor=request.user,
+                    evaluation=evaluation,
+                    beacon_value=draw_form.cleaned_data["beacon_value"],
+                ),
+                "已抽取评查案卷，并按评查标准自动预评。",
+            )
+        ):
+            return redirect("supervision:evaluation-detail", pk=pk)
+    files = evaluation.items.select_related("case").prefetch_related("scores")
+    if is_supervisor and evaluation.is_drawn:
+        notice_form = NoticeForm(request.POST or None, files=evaluation.items.all())
+        if request.method == "POST" and notice_form.is_valid():
+            data = notice_form.cleaned_data
+            if _attempt(
+                request,
+                notice_form,
+                lambda: services.notice_issue(
+                    actor=request.user,
+                    evaluation=evaluation,
+                    content=data["content"],
+                    due_on=data["due_on"],
+                    file=data["file"],
+                ),
+                "已下发整改通知。",
+            ):
+                return redirect("supervision:evaluation-detail", pk=pk)
     return render(
         request,
         "supervision/evaluation_detail.html",
         {
             "title": str(evaluation),
             "evaluation": evaluation,
-            "items": evaluation.items.select_related("case"),
+            "items": files,
             "verified": services.file_evaluation_verify(evaluation),
+            "draw_form": draw_form,
+            "notice_form": notice_form,
+            "notices": evaluation.notices.select_related("file__case"),
         },
     )
+
+
+@login_required
+def evaluation_file_view(request, pk: int):
+    file = _found(selectors.file_get, actor=request.user, pk=pk)
+    is_supervisor = services.supervised_region(request.user) is not None
+    form = None
+    if is_supervisor and request.method == "POST":
+        form = ScoreForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            score = file.scores.filter(pk=data["score"]).first()
+            if score is None:
+                raise Http404("评分条目不存在。")
+            if _attempt(
+                request,
+                form,
+                lambda: services.file_score_set(
+                    actor=request.user, score=score, points=data["points"], comment=data["comment"]
+                ),
+                f"已评定“{score.item.title}”。",
+            ):
+                return redirect("supervision:evaluation-file", pk=pk)
+    scores = file.scores.select_related("item", "confirmed_by")
+    return render(
+        request,
+        "supervision/evaluation_file.html",
+        {
+            "title": f"评查案卷：{file.case.number}",
+            "file": file,
+            "scores": scores,
+            "total": sum(s.effective for s in scores),
+            "full": sum(s.max_points for s in scores),
+            "can_score": is_supervisor,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def rubric_view(request):
+    is_supervisor = services.supervised_region(request.user) is not None
+    form = None
+    if is_supervisor and request.method == "POST":
+        form = RubricItemForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            item = RubricItem.objects.filter(pk=data["item"]).first()
+            if item is None:
+                raise Http404("评查标准条目不存在。")
+            if _attempt(
+                request,
+                form,
+                lambda: services.rubric_item_update(
+                    actor=request.user,
+                    item=item,
+                    points=data["points"],
+                    is_active=data["is_active"],
+                ),
+                f"已修改“{item.title}”。",
+            ):
+                return redirect("supervision:rubric")
+    items = RubricItem.objects.all()
+    return render(
+        request,
+        "supervision/rubric.html",
+        {
+            "title": "案卷评查标准",
+            "items": items,
+            "total": sum(i.points for i in items if i.is_active),
+            "can_edit": is_supervisor,
+            "form": form,
+        },
+    )
+
+
+NOTICE_LISTING = Listing(
+    title="整改通知跟踪",
+    columns=[
+        Column(
+            "编号",
+            "pk",
+            sort="pk",
+            link=lambda n: reverse("supervision:notice-detail", args=[n.pk]),
+        ),
+        Column("整改机关", "agency.name", sort="agency__name"),
+        Column("所涉案卷", lambda n: n.file.case.number if n.file else "（整体）"),
+        Column("问题与整改要求", lambda n: n.content[:60]),
+        Column("整改期限", "due_on", sort="due_on"),
+        Column("状态", lambda n: n.get_state_display(), sort="state"),
+        Column(
+            "逾期",
+            lambda n: (
+                "逾期"
+                if n.state == RectificationNotice.State.OPEN and n.due_on < timezone.localdate()
+                else ""
+            ),
+        ),
+    ],
+    search_fields=("content", "agency__name", "reply"),
+    default_sort="due_on",
+    export_name="整改通知",
+)
+
+
+@login_required
+def notice_list_view(request):
+    notices = selectors.notice_list(actor=request.user)
+    state = request.GET.get("state")
+    if state in RectificationNotice.State.values:
+        notices = notices.filter(state=state)
+    return NOTICE_LISTING.respond(request, notices)
+
+
+@login_required
+def notice_detail_view(request, pk: int):
+    notice = _found(selectors.notice_get, actor=request.user, pk=pk)
+    is_supervisor = services.supervised_region(request.user) is not None
+    reply_form = review_form = None
+    if not is_supervisor and notice.state == RectificationNotice.State.OPEN:
+        reply_form = ReplyForm(request.POST or None)
+        if (
+            request.method == "POST"
+            and reply_form.is_valid()
+            and _attempt(
+                request,
+                reply_form,
+                lambda: services.notice_reply(
+                    actor=request.user, notice=notice, reply=reply_form.cleaned_data["reply"]
+                ),
+                "已报送整改情况。",
+            )
+        ):
+            return redirect("supervision:notice-detail", pk=pk)
+    if is_supervisor and notice.state == RectificationNotice.State.REPLIED:
+        review_form = ReviewForm(request.POST or None)
+        if request.method == "POST" and review_form.is_valid():
+            data = review_form.cleaned_data
+            if _attempt(
+                request,
+                review_form,
+                lambda: services.notice_review(
+                    actor=request.user,
+                    notice=notice,
+                    accept=data["accept"] == "1",
+                    comment=data["comment"],
+                ),
+                "已审核整改情况。",
+            ):
+                return redirect("supervision:notice-detail", pk=pk)
+    return render(
+        request,
+        "supervision/notice_detail.html",
+        {
+            "title": str(notice),
+            "notice": notice,
+            "reply_form": reply_form,
+            "review_form": review_form,
+        },
+    )
+
+
+# --- Assessment (SUP-03) ------------------------------------------------------------------
+
+
+@login_required
+def assessment_view(request):
+    scope = _scope(request)
+    year = _year(request)
+    rows = assessment.ranking(scope.agencies, year)
+    title = f"{scope.title} {year}年度行政执法考核通报"
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(
+            assessment.render_pdf(rows, title=title), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.pdf"
+        return response
+    if request.GET.get("export") == "xlsx":
+        return workbook_response(
+            filename=f"{title}.xlsx",
+            title="考核结果",
+            headers=[
+                "名次",
+                "执法主体",
+                "综合得分",
+                *[label for _k, label in assessment.INDICATORS],
+                "决定被更正",
+                "决定被撤回",
+            ],
+            rows=[
+                [
+                    r.rank,
+                    r.agency.name,
+                    r.score,
+                    *[r.indicators[k].value for k, _ in assessment.INDICATORS],
+                    r.corrected,
+                    r.withdrawn,
+                ]
+                for r in rows
+            ],
+        )
+    this_year = timezone.localdate().year
+    return _page(
+        request,
+        "supervision/assessment.html",
+        scope,
+        {
+            "title": "行政执法考核",
+            "rows": rows,
+            "indicators": assessment.INDICATORS,
+            "weights": [
+                (label, settings.ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS.get(key, 0))
+                for key, label in assessment.INDICATORS
+            ],
+            "target": settings.ZHIFA_SUPERVISION_SATISFACTION_TARGET,
+            "years": list(range(this_year, this_year - 6, -1)),
+            "year": year,
+            "agency_param": scope.agency.pk if scope.agency and scope.region else "",
+        },
+    )
+
+
+# --- Filings (SUP-04) ---------------------------------------------------------------------
+
+
+@login_required
+def filing_list_view(request):
+    own = None
+    officer = services.officer_of(request.user)
+    is_supervisor = services.supervised_region(request.user) is not None
+    form = None
+    if not is_supervisor and officer is not None:
+        own = officer.agency
+        form = FilingForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            filing = _attempt(
+                request,
+                form,
+                lambda: services.filing_submit(
+                    actor=request.user,
+                    agency=own,
+                    kind=data["kind"],
+                    title=data["title"],
+                    upload=data["upload"],
+                ),
+                "已报送备案。",
+            )
+            if filing:
+                return redirect("supervision:filing-detail", pk=filing.pk)
+    overview = selectors.filing_overview(actor=request.user)
+    if not overview and not is_supervisor:
+        raise Http404("页面不存在，或您无权查看。")
+    if request.GET.get("export") == "xlsx":
+        return workbook_response(
+            filename="备案情况.xlsx",
+            title="备案情况",
+            headers=[
+                "执法主体",
+                *[label for _k, label in Filing.Kind.choices],
+                "重大执法决定法制审核目录",
+            ],
+            rows=[
+                [
+                    agency.name,
+                    *[f.get_state_display() if f else "未报备" for f in latest.values()],
+                    catalogue.get_state_display() if catalogue else "未报备",
+                ]
+                for agency, latest, catalogue in overview
+            ],
+        )
+    return render(
+        request,
+        "supervision/filings.html",
+        {
+            "title": "备案",
+            "kinds": Filing.Kind.choices,
+            "overview": overview,
+            "filings": selectors.filing_list(actor=request.user)[:100],
+            "form": form,
+        },
+    )
+
+
+@login_required
+def filing_detail_view(request, pk: int):
+    filing = _found(selectors.filing_get, actor=request.user, pk=pk)
+    is_supervisor = services.supervised_region(request.user) is not None
+    if request.GET.get("download") and filing.file_id:
+        from zhifa.ledger.evidence import backend
+
+        return FileResponse(
+            backend(filing.file.backend).open(filing.file.storage_key),
+            as_attachment=True,
+            filename=filing.file.original_name,
+        )
+    form = None
+    if is_supervisor and filing.state == Filing.State.FILED:
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if _attempt(
+                request,
+                form,
+                lambda: services.filing_decide(
+                    actor=request.user,
+                    filing=filing,
+                    accept=data["accept"] == "1",
+                    comment=data["comment"],
+                ),
+                "已审查备案。",
+            ):
+                return redirect("supervision:filing-detail", pk=pk)
+    return render(
+        request,
+        "supervision/filing_detail.html",
+        {"title": str(filing), "filing": filing, "form": form},
+    )
+
+
+# --- Stored annual reports (PUB-11) -------------------------------------------------------
+
+
+@login_required
+def report_list_view(request):
+    officer = services.officer_of(request.user)
+    is_supervisor = services.supervised_region(request.user) is not None
+    reports = selectors.report_list(actor=request.user)
+    own = None if is_supervisor or officer is None else officer.agency
+    if not is_supervisor and not selectors._visible_agencies(request.user).exists():
+        raise Http404("页面不存在，或您无权查看。")
+    if request.method == "POST" and own is not None:
+        if request.POST.get("action") == "file":
+            try:
+                year = int(request.POST.get("year") or 0)
+            except ValueError:
+                year = 0
+            _attempt(
+                request,
+                None,
+                lambda: services.annual_report_file(actor=request.user, agency=own, year=year),
+                f"已报送 {year} 年度统计年报。",
+            )
+        elif request.POST.get("action") == "publish":
+            report = reports.filter(pk=request.POST.get("report") or 0).first()
+            if report is None:
+                raise Http404("统计年报不存在。")
+            _attempt(
+                request,
+                None,
+                lambda: services.annual_report_publish(actor=request.user, report=report),
+                "已提交公开：经本机关法制机构审核后在公示平台发布。",
+            )
+        return redirect("supervision:report-list")
+    pending = [
+        p
+        for p in services.annual_pending()
+        if p[0] in set(selectors._visible_agencies(request.user))
+    ]
+    return render(
+        request,
+        "supervision/reports.html",
+        {
+            "title": "统计年报报送与公开",
+            "reports": reports[:100],
+            "pending": pending,
+            "own": own,
+            "last_year": timezone.localdate().year - 1,
+        },
+    )
+
+
+@login_required
+def report_pdf_view(request, pk: int):
+    from zhifa.ledger.evidence import backend
+
+    report = _found(selectors.report_get, actor=request.user, pk=pk)
+    return FileResponse(
+        backend(report.pdf.backend).open(report.pdf.storage_key),
+        as_attachment=True,
+        filename=f"{report}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- Portal survey (SUP-03) ---------------------------------------------------------------
+
+
+@require_POST
+def survey_view(request, pk: int):
+    """The short satisfaction survey under a published decision (public, anonymous)."""
+    from zhifa.disclosures import ratelimit
+    from zhifa.disclosures.selectors import published_get
+
+    item = _found(published_get, pk=pk)
+    back = reverse("portal:decision-detail", args=[item.pk])
+    limit = settings.ZHIFA_SUPERVISION_SURVEY_RATE_PER_HOUR
+    if not ratelimit.allow(request, "survey", limit=limit, period_seconds=3600):
+        return HttpResponse(
+            "提交过于频繁，请稍后再试。", status=429, content_type="text/plain; charset=utf-8"
+        )
+    form = SurveyForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(
+            "请选择满意程度。", status=400, content_type="text/plain; charset=utf-8"
+        )
+    try:
+        services.satisfaction_submit(
+            disclosure=item,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ZhifaError as exc:
+        return HttpResponse(
+            exc.message, status=exc.status, content_type="text/plain; charset=utf-8"
+        )
+    messages.success(request, "感谢您的评价。")
+    return redirect(back + "#survey")

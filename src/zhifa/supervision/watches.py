@@ -57,12 +57,14 @@ def latest_start_reaching(limit: int, through: date) -> date:
 
 
 def _limits(cases: QuerySet[Case]) -> list[int]:
+    # Only open cases can be past their limit; ``order_by()`` keeps the matters'
+    # default ordering out of the DISTINCT (SUP-01 first-view time).
+    open_cases = cases.filter(stage__in=open_stages()).order_by().values("matter_id")
     return sorted(
-        set(
-            Matter.objects.filter(pk__in=cases.values("matter_id"), time_limit_days__gt=0)
-            .values_list("time_limit_days", flat=True)
-            .distinct()
-        )
+        Matter.objects.filter(pk__in=open_cases, time_limit_days__gt=0)
+        .order_by()
+        .values_list("time_limit_days", flat=True)
+        .distinct()
     )
 
 
@@ -87,11 +89,24 @@ def cases_past_limit(cases: QuerySet[Case], today: date | None = None) -> QueryS
 
 
 def cases_near_limit(cases: QuerySet[Case], today: date | None = None) -> QuerySet[Case]:
+    """Open cases whose limit runs out between today and the warning horizon:
+    for each limit a start-date window, so the count is one pass over the cases
+    (not a filter and an exclusion of the same predicate)."""
     today = today or timezone.localdate()
     horizon = workdays_add(today, settings.ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS).date
-    return cases.filter(past_limit_filter(cases, horizon)).exclude(
-        past_limit_filter(cases, today - timedelta(days=1))
+    limits = _limits(cases)
+    if not limits:
+        return cases.none()
+    yesterday = today - timedelta(days=1)
+    windows = (
+        Q(
+            matter__time_limit_days=n,
+            started_on__lte=latest_start_reaching(n, horizon),
+            started_on__gt=latest_start_reaching(n, yesterday),
+        )
+        for n in limits
     )
+    return cases.filter(Q(stage__in=open_stages()) & reduce(or_, windows))
 
 
 def limit_due_on(case: Case) -> date | None:

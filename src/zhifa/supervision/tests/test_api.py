@@ -1,6 +1,7 @@
 """SUP-01, SUP-05 through the API: the same figures and the same scope as the workbench."""
 
 import pytest
+from django.utils import timezone
 
 from zhifa.cases.testing import open_case
 from zhifa.supervision.testing import matter_of
@@ -46,3 +47,61 @@ def test_findings_name_their_cases(county, market, client_for, settings):
     case = open_case(market, started_on=day)
     rows = client_for(county.supervisor).get(FINDINGS).json()
     assert [r["case_ids"] for r in rows if r["kind"] == "near_limit"] == [[case.pk]]
+
+
+@pytest.mark.req("SUP-03")
+def test_the_assessment_api_keeps_the_scope(county, market, client_for):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(county.supervisor)
+    rows = api.get("/api/v1/supervision/assessment/", {"year": 2026}).json()
+    assert {r["agency"] for r in rows} == {county.market.pk, county.safety.pk}
+    assert {i["key"] for i in rows[0]["indicators"]} >= {"publication_on_time", "satisfaction"}
+    assert api.get("/api/v1/supervision/assessment/").status_code == 400
+    api.force_authenticate(market.leader)
+    rows = api.get("/api/v1/supervision/assessment/", {"year": 2026}).json()
+    assert [r["agency"] for r in rows] == [county.market.pk]
+    api.force_authenticate(market.lead)
+    assert api.get("/api/v1/supervision/assessment/", {"year": 2026}).status_code == 404
+
+
+@pytest.mark.req("SUP-02")
+def test_the_notice_api_replies_within_scope(county, market):
+    from rest_framework.test import APIClient
+
+    from zhifa.cases.models import Stage
+    from zhifa.cases.testing import advance_to, open_case
+    from zhifa.supervision import services
+    from zhifa.supervision.testing import matter_of
+
+    market.matter = matter_of(market, "licensing")
+    advance_to(market, open_case(market, title="许可"), Stage.CLOSED)
+    year = timezone.localdate().year
+    evaluation = services.file_evaluation_commit(
+        actor=county.supervisor, agency=county.market, year=year, size=1, beacon_source="开奖号码"
+    )
+    evaluation = services.file_evaluation_draw(
+        actor=county.supervisor, evaluation=evaluation, beacon_value="1"
+    )
+    notice = services.notice_issue(actor=county.supervisor, evaluation=evaluation, content="补目录")
+    api = APIClient()
+    api.force_authenticate(county.safety_admin)
+    assert api.get("/api/v1/supervision/notices/").json() == []
+    assert (
+        api.post(f"/api/v1/supervision/notices/{notice.pk}/reply/", {"reply": "x"}).status_code
+        == 404
+    )
+    api.force_authenticate(market.leader)
+    assert (
+        api.post(f"/api/v1/supervision/notices/{notice.pk}/reply/", {"reply": ""}).status_code
+        == 400
+    )
+    done = api.post(f"/api/v1/supervision/notices/{notice.pk}/reply/", {"reply": "已补齐"})
+    assert done.status_code == 200 and done.json()["state"] == "replied"
+    assert (
+        api.post(f"/api/v1/supervision/notices/{notice.pk}/reply/", {"reply": "再"}).status_code
+        == 409
+    )
+    api.force_authenticate(county.supervisor)
+    assert len(api.get("/api/v1/supervision/filings/").json()) == 0
