@@ -183,3 +183,127 @@ class TranscriptSegment(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.start:.1f}–{self.end:.1f}] {self.text}"
+
+
+# --- Reading documents (INF-03, INF-04: 法律文件阅读与分析) ------------------------------
+
+
+class Document(models.Model):
+    """An uploaded PDF or image of evidence whose text the worker reads (pdftotext
+    or pypdf for PDFs, rapidocr for images and scanned pages), so that it is
+    searchable and used by the similar-case search and the dispute hints.
+
+    The file is kept in the evidence store as uploaded (``ledger.file_store``);
+    the row is the job (status, progress, error) and, once read, the result.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "识别中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF 文件"
+        IMAGE = "image", "图片"
+
+    class Role(models.TextChoices):
+        STATEMENT = "statement", "当事人陈述申辩材料"
+        HEARING = "hearing", "听证材料"
+        EVIDENCE = "evidence", "证据材料"
+        OTHER = "other", "其他文件"
+
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="assist_documents"
+    )
+    file = models.ForeignKey(
+        "ledger.StoredFile", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("文件名", max_length=255)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    role = models.CharField("材料性质", max_length=16, choices=Role.choices, default=Role.OTHER)
+    status = models.CharField("状态", max_length=16, choices=Status.choices)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    error = models.TextField("失败原因", blank=True)
+    attempts = models.PositiveIntegerField("尝试次数", default=1)
+    engine = models.CharField("识别方式", max_length=64, blank=True)
+    pages = models.PositiveIntegerField("页数", null=True, blank=True)
+    text = models.TextField("识别文字", blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间")
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进度时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待识别文件"
+        verbose_name_plural = "待识别文件"
+        ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["status", "uploaded_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="assist_doc_progress"),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""), name="assist_doc_failed_has_error"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_status_display()}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class DocumentPage(models.Model):
+    """The text of one page of a read document (written once, with the result)."""
+
+    document = models.ForeignKey(
+        Document, verbose_name="文件", on_delete=models.PROTECT, related_name="page_texts"
+    )
+    number = models.PositiveIntegerField("页码")
+    method = models.CharField("识别方式", max_length=16)
+    text = models.TextField("文字", blank=True)
+
+    class Meta:
+        verbose_name = "文件页文字"
+        verbose_name_plural = "文件页文字"
+        ordering = ["document_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="assist_doc_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.name} 第 {self.number} 页"
+
+
+class Embedding(models.Model):
+    """A dense vector of a searchable text (a decided case, a provision, a published
+    decision), computed by the worker and kept until the text changes
+    (``sha256`` of the text embedded). ``vector``: float32, L2-normalised."""
+
+    class Kind(models.TextChoices):
+        CASE = "case", "案件"
+        PROVISION = "provision", "条文"
+        DISCLOSURE = "disclosure", "公示决定"
+
+    kind = models.CharField("对象类型", max_length=16, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField("对象 ID")
+    model = models.CharField("模型", max_length=64)
+    sha256 = models.CharField("文本 SHA-256", max_length=64)
+    vector = models.BinaryField("向量")
+    created_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = "文本向量"
+        verbose_name_plural = "文本向量"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "model"], name="assist_embedding_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id}（{self.model}）"

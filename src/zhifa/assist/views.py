@@ -266,6 +266,9 @@ def correct_view(request, pk: int):
 def search_view(request):
     """Transcripts in force of the cases the user may see, by a word or phrase."""
     q = request.GET.get("q", "").strip()[:100]
+    what = request.GET.get("in", "transcripts")
+    if what == "documents":
+        return _document_search(request, q)
     found = selectors.segment_search(actor=request.user, q=q)
     page = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     hits = list(page.object_list)
@@ -284,6 +287,239 @@ def search_view(request):
         "assist/search.html",
         {
             "title": "文字记录检索",
+            "scope": "transcripts",
+            "q": q,
+            "page": page,
+            "hits": hits,
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+# --- Assistance beside a case: similar cases, provisions, dispute hints, documents ---------
+
+
+def _case(request, pk: int) -> Case:
+    from zhifa.cases.selectors import case_get
+
+    try:
+        return case_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def may_handle_open(user, case: Case) -> bool:
+    """A handling officer of a case still open (a closed case is a ``Conflict``)."""
+    from zhifa.cases.services import require_open
+
+    try:
+        require_handler(user, case)
+        require_open(case)
+    except ZhifaError:
+        return False
+    return True
+
+
+@login_required
+def case_hints_view(request, pk: int):
+    """The 智能辅助 page of a case (INF-03, INF-04): what the handler drafting the
+    decision and the reviewer checking it are shown."""
+    from zhifa.assist import hints, reading, retrieval
+
+    case = _case(request, pk)
+    case_viewed(actor=request.user, case=case, what="assist")
+    query = request.GET.get("q", "").strip()[:500] or hints.case_query(case)
+    limit = hints.shown()
+    points = hints.dispute_points(case)
+    return render(
+        request,
+        "assist/hints.html",
+        {
+            "title": f"智能辅助 · {case.number}",
+            "case": case,
+            "case_url": case_url(case),
+            "query": query,
+            "own_query": bool(request.GET.get("q")),
+            "agency_cases": hints.similar_in_agency(
+                case, actor=request.user, query=query, limit=limit
+            ),
+            "region_cases": hints.similar_in_region(case, query=query, limit=limit),
+            "provisions": hints.provisions_for(query, limit=limit, case=case),
+            "points": points,
+            "open_points": sum(1 for p in points if not p.answered),
+            "documents": list(selectors.document_list(actor=request.user, case=case)),
+            "can_handle": may_handle_open(request.user, case),
+            "mode": "混合检索（BM25 + 向量，倒数排名融合）"
+            if retrieval.hybrid_on()
+            else "关键词检索（BM25）",
+            "ocr": reading.ocr_enabled(),
+        },
+    )
+
+
+@login_required
+def point_add_view(request, pk: int):
+    """Confirm, then add a contested point to the reasons as awaiting its answer."""
+    case = _case(request, pk)
+    if not may_handle_open(request.user, case):
+        raise PermissionDenied("只有本案承办人员可以在案件办结前加入待答复要点。")
+    back = reverse("assist:case-hints", args=[case.pk])
+    sentence = (request.POST.get("sentence") or request.GET.get("sentence") or "").strip()[:2000]
+    source = request.POST.get("source") or request.GET.get("source") or "statement"
+    if request.method == "POST" and request.POST.get("confirmed"):
+        try:
+            services.dispute_point_add(
+                actor=request.user, case=case, sentence=sentence, source=source
+            )
+        except ZhifaError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已加入说明理由的待答复要点，请在说明理由中逐项答复。")
+        return redirect(back)
+    return render(
+        request,
+        "assist/point_add.html",
+        {
+            "title": f"加入待答复要点 · {case.number}",
+            "case": case,
+            "sentence": sentence,
+            "source": source,
+            "form": forms.Form(),
+            "cancel_url": back,
+        },
+    )
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label="文件（PDF 或图片）")
+    role = forms.ChoiceField(label="材料性质", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from zhifa.assist.models import Document
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Document.Role.choices
+
+
+@login_required
+def document_upload_view(request, pk: int):
+    case = _case(request, pk)
+    if not may_handle_open(request.user, case):
+        raise PermissionDenied("只有本案承办人员可以在案件办结前上传文件。")
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            doc = services.document_upload(
+                actor=request.user,
+                case=case,
+                stream=upload.file,
+                filename=upload.name,
+                role=form.cleaned_data["role"],
+            )
+        except ZhifaError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "已上传，后台识别文字中，完成后可检索。")
+            return redirect("assist:document", pk=doc.pk)
+    return render(
+        request,
+        "assist/document_upload.html",
+        {
+            "title": f"上传文件识别文字 · {case.number}",
+            "case": case,
+            "form": form,
+            "error": error,
+            "cancel_url": reverse("assist:case-hints", args=[case.pk]),
+        },
+    )
+
+
+def _document(request, pk: int):
+    try:
+        return selectors.document_get(actor=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def document_view(request, pk: int):
+    doc = _document(request, pk)
+    case_viewed(actor=request.user, case=doc.case, what=f"document:{doc.pk}")
+    return render(
+        request,
+        "assist/document.html",
+        {
+            "title": f"文件文字 · {doc.name}",
+            "doc": doc,
+            "case": doc.case,
+            "pages": list(doc.page_texts.all()),
+            "can_retry": doc.status == doc.Status.FAILED
+            and may_handle_open(request.user, doc.case),
+        },
+    )
+
+
+@login_required
+def document_progress_view(request, pk: int):
+    """Status and percentage only (polled by htmx while the worker reads)."""
+    doc = _document(request, pk)
+    response = render(request, "assist/_document_progress.html", {"doc": doc})
+    if request.GET.get("refresh") == "1" and not doc.is_active:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def document_retry_view(request, pk: int):
+    doc = _document(request, pk)
+    if not may_handle_open(request.user, doc.case):
+        raise PermissionDenied("只有本案承办人员可以重新识别。")
+    back = reverse("assist:document", args=[doc.pk])
+    if request.method == "POST" and request.POST.get("confirmed"):
+        try:
+            services.document_retry(actor=request.user, document=doc)
+        except ZhifaError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已重新提交识别。")
+        return redirect(back)
+    return _confirm(
+        request,
+        title=f"重新识别 · {doc.case.number}",
+        question=f"重新识别“{doc.name}”的文字？",
+        verb="重新识别",
+        cancel_url=back,
+    )
+
+
+def _snippet(text: str, q: str, width: int = 60) -> str:
+    at = text.lower().find(q.lower())
+    if at < 0:
+        return text[: 2 * width]
+    start = max(0, at - width)
+    return ("…" if start else "") + text[start : at + len(q) + width] + "…"
+
+
+def _document_search(request, q: str):
+    """Pages of read documents (PDFs, images) containing ``q``."""
+    found = selectors.page_search(actor=request.user, q=q)
+    page = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    hits = list(page.object_list)
+    for case in {h.document.case_id: h.document.case for h in hits}.values():
+        case_viewed(actor=request.user, case=case, what="document-search")
+    for h in hits:
+        h.snippet = _snippet(h.text, q)
+        h.url = reverse("assist:document", args=[h.document_id]) + f"#p-{h.number}"
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "assist/search.html",
+        {
+            "title": "文件文字检索",
+            "scope": "documents",
             "q": q,
             "page": page,
             "hits": hits,

@@ -88,7 +88,8 @@ ORDER: tuple[Part, ...] = (
             "hearing_minutes",
         ),
     ),
-    Part("decision", "决定书", ("decision", "onspot_decision")),
+    # The 说明理由书 answering a party's request follows the decision it explains (RSN-05).
+    Part("decision", "决定书", ("decision", "onspot_decision", "reasons_statement")),
     Part("delivery", "送达回证及送达材料", ("delivery_receipt", *DELIVERY_KINDS)),
     Part(
         "execution",
@@ -168,12 +169,30 @@ def _instruments(case: Case) -> list:
     )
 
 
+def transcript_model():
+    try:
+        return apps.get_model("assist", "Transcript")
+    except LookupError:
+        return None
+
+
 def _media(case: Case) -> list:
+    """The case's recordings, each with ``machine_transcript``: the version in
+    force of its machine transcript as corrected by the officers (REC-05), or
+    None where the assistant has not transcribed it."""
     model = media_model()
     if model is None:
         return []
     query = model.objects.filter(case=case).select_related("file", "record")
-    return list(query.order_by("captured_at", "pk"))
+    items = list(query.order_by("captured_at", "pk"))
+    latest = {}
+    transcripts = transcript_model()
+    if transcripts is not None:
+        for t in transcripts.objects.filter(case=case).order_by("item_id", "version"):
+            latest[t.item_id] = t
+    for item in items:
+        item.machine_transcript = latest.get(item.pk)
+    return items
 
 
 def materials(case: Case) -> list[Material]:
@@ -273,6 +292,7 @@ def media_facts(item) -> dict:
         "made_how": item.production_method,
         "proves": item.proves,
         "transcript": item.transcript,
+        "machine_transcript": getattr(item, "machine_transcript", None),
         "record": item.record.kind_label if item.record_id else "",
         "uploaded_at": item.uploaded_at,
         "is_late": item.is_late,

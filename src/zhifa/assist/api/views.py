@@ -24,6 +24,7 @@ from zhifa.assist.api.serializers import (
     StartSerializer,
     TranscriptSerializer,
 )
+from zhifa.assist.models import Document
 from zhifa.cases.services import case_items_viewed, case_viewed
 from zhifa.core.api import created, validated
 from zhifa.core.errors import InvalidInput, NotFound
@@ -168,4 +169,226 @@ class SegmentSearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         cases = {hit.transcript.case_id: hit.transcript.case for hit in page}
         for case in cases.values():
             case_viewed(actor=request.user, case=case, what="transcript-search")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# --- Assistance: similar cases, provisions, dispute hints, read documents (INF-03, INF-04) ---
+
+
+class HintsSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    number = serializers.CharField()
+    retrieval = serializers.CharField(help_text="bm25 或 hybrid")
+    query = serializers.CharField()
+    agency_cases = serializers.ListField(child=serializers.DictField())
+    region_cases = serializers.ListField(child=serializers.DictField())
+    provisions = serializers.ListField(child=serializers.DictField())
+    disputes = serializers.ListField(child=serializers.DictField())
+
+
+class PointSerializer(serializers.Serializer):
+    sentence = serializers.CharField(max_length=2000)
+    source = serializers.CharField(
+        max_length=16,
+        default="statement",
+        help_text="statement（陈述申辩）、hearing（听证）或 objection",
+    )
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "case",
+            "name",
+            "kind",
+            "role",
+            "status",
+            "progress",
+            "error",
+            "attempts",
+            "engine",
+            "pages",
+            "uploaded_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    page_texts = serializers.SerializerMethodField()
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "page_texts"]
+        read_only_fields = fields
+
+    def get_page_texts(self, doc) -> list[dict]:
+        return [
+            {"number": p.number, "method": p.method, "text": p.text} for p in doc.page_texts.all()
+        ]
+
+
+class UploadSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    file = serializers.FileField()
+    role = serializers.ChoiceField(choices=Document.Role.choices, default=Document.Role.OTHER)
+
+
+def _hints_data(case, actor, query: str = "") -> dict:
+    from zhifa.assist import hints, retrieval
+
+    query = query or hints.case_query(case)
+    limit = hints.shown()
+    return {
+        "case": case.pk,
+        "number": case.number,
+        "retrieval": "hybrid" if retrieval.hybrid_on() else "bm25",
+        "query": query,
+        "agency_cases": [
+            s.as_dict()
+            for s in hints.similar_in_agency(case, actor=actor, query=query, limit=limit)
+        ],
+        "region_cases": [
+            s.as_dict() for s in hints.similar_in_region(case, query=query, limit=limit)
+        ],
+        "provisions": [p.as_dict() for p in hints.provisions_for(query, limit=limit, case=case)],
+        "disputes": [p.as_dict() for p in hints.dispute_points(case)],
+    }
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="案件智能辅助",
+        description="路径中的 ID 为案件 ID。返回本机关和本地区（已公示决定）的类案、可能适用的条文"
+        "（各附匹配内容）和争议焦点提示（附出处）。?q= 可用其他事实描述检索。记入调阅记录。",
+        parameters=[OpenApiParameter("q", str, description="检索用的事实描述")],
+        responses=HintsSerializer,
+    )
+)
+class HintViewSet(viewsets.GenericViewSet):
+    serializer_class = HintsSerializer
+
+    def get_queryset(self):
+        from zhifa.cases.selectors import case_list
+
+        return case_list(actor=self.request.user)
+
+    def retrieve(self, request, pk=None):
+        case = self.get_object()
+        case_viewed(actor=request.user, case=case, what="assist")
+        return Response(_hints_data(case, request.user, request.query_params.get("q", "")[:500]))
+
+    @extend_schema(
+        summary="加入待答复要点",
+        description="将争议焦点提示中的一句当事人意见加入说明理由的待答复要点（说明理由新版本）。",
+        request=PointSerializer,
+        responses={201: None},
+    )
+    @action(detail=True, methods=["post"], serializer_class=PointSerializer)
+    def points(self, request, pk=None):
+        case = self.get_object()
+        fields = validated(self)
+        version = services.dispute_point_add(
+            actor=request.user, case=case, sentence=fields["sentence"], source=fields["source"]
+        )
+        return created({"reasons_version": version.number, "points": version.content["points"]})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="待识别文件列表",
+        parameters=[OpenApiParameter("case", int, description="只列出该案件的文件")],
+    ),
+    retrieve=extend_schema(summary="文件及其识别出的文字", responses=DocumentDetailSerializer),
+)
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    ordering_fields = ["uploaded_at", "status"]
+    search_fields = ["name"]
+
+    def get_queryset(self):
+        docs = selectors.document_list(actor=self.request.user)
+        case = self.request.query_params.get("case")
+        if self.action == "list" and case:
+            if not case.isdigit():
+                raise serializers.ValidationError({"case": ["案件 ID 须为整数。"]})
+            docs = docs.filter(case_id=int(case))
+        return docs
+
+    def get_serializer_class(self):
+        return {
+            "retrieve": DocumentDetailSerializer,
+            "create": UploadSerializer,
+            "retry": serializers.Serializer,
+        }.get(self.action, DocumentSerializer)
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        case_items_viewed(
+            actor=request.user, case_param=request.query_params.get("case"), what="documents"
+        )
+        return response
+
+    def retrieve(self, request, pk=None):
+        doc = self.get_object()
+        case_viewed(actor=request.user, case=doc.case, what=f"document:{doc.pk}")
+        return Response(DocumentDetailSerializer(doc).data)
+
+    @extend_schema(
+        summary="上传文件识别文字",
+        description="本案承办人员在案件办结前上传 PDF 或图片；后台工作进程识别文字。",
+        request={"multipart/form-data": UploadSerializer},
+        responses={201: DocumentSerializer},
+    )
+    def create(self, request):
+        from zhifa.cases.selectors import case_get
+
+        fields = validated(self)
+        case = case_get(actor=request.user, pk=fields["case"])
+        upload = fields["file"]
+        doc = services.document_upload(
+            actor=request.user,
+            case=case,
+            stream=upload.file,
+            filename=upload.name,
+            role=fields["role"],
+        )
+        return created(DocumentSerializer(doc).data)
+
+    @extend_schema(summary="重新识别", request=None, responses={200: DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        doc = services.document_retry(actor=request.user, document=self.get_object())
+        return Response(DocumentSerializer(doc).data)
+
+
+class PageHitSerializer(serializers.Serializer):
+    document = serializers.IntegerField(source="document_id")
+    name = serializers.CharField(source="document.name")
+    case = serializers.IntegerField(source="document.case_id")
+    case_number = serializers.CharField(source="document.case.number")
+    page = serializers.IntegerField(source="number")
+    text = serializers.CharField()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="检索上传文件的文字",
+        description="在可查看案件中已识别的上传文件（PDF、图片）中检索；返回的每个案件均记入调阅记录。",
+        parameters=[OpenApiParameter("q", str, required=True, description="检索词")],
+    )
+)
+class PageSearchViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = PageHitSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.page_search(
+            actor=self.request.user, q=self.request.query_params.get("q", "")[:100]
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        for case in {hit.document.case_id: hit.document.case for hit in page}.values():
+            case_viewed(actor=request.user, case=case, what="document-search")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

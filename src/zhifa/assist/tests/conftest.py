@@ -18,6 +18,9 @@ def _speech(settings, tmp_path):
     """The deterministic recogniser, and each test its own data directory."""
     settings.ZHIFA_SPEECH_BACKEND = "test"
     settings.DATA_DIR = tmp_path / "data"
+    # BM25 alone unless a test asks for the hybrid: embedding every provision each time
+    # the worker runs would cost each test tens of seconds on a CPU.
+    settings.ZHIFA_ASSIST_RETRIEVAL = "bm25"
 
 
 @pytest.fixture

@@ -196,7 +196,7 @@ def test_a_job_whose_worker_died_is_failed_and_retryable(team, audio):
 def test_the_worker_command_runs_what_is_queued(team, audio, capsys):
     services.transcription_start(actor=team.lead, item=audio)
     call_command("assist", "work", "--once")
-    assert "已处理 1 个转写任务" in capsys.readouterr().out
+    assert "已处理 1 个转写或文件识别任务" in capsys.readouterr().out
     assert TranscriptionJob.objects.get().status == Status.DONE
 
 
@@ -246,6 +246,28 @@ def test_a_correction_is_a_new_version_and_the_machine_text_stays(team, transcri
     rows[-1]["text"] = "  "
     third = services.transcript_correct(actor=team.lead, item=transcribed, segments=rows)
     assert third.version == 3 and third.segments.count() == len(rows) - 1
+
+
+@pytest.mark.req("REC-05", "REC-10")
+def test_the_case_files_av_catalogue_carries_the_transcript_in_force(team, transcribed):
+    from django.template.loader import render_to_string
+
+    from zhifa.casefiles.catalogue import _media, media_facts
+
+    rows = rows_of(services.transcript_current(transcribed))
+    rows[0]["text"] = "执法人员出示了执法证件。"
+    corrected = services.transcript_correct(
+        actor=team.officers[1].user, item=transcribed, segments=rows, based_on=1
+    )
+    [item] = [m for m in _media(transcribed.case) if m.pk == transcribed.pk]
+    facts = media_facts(item)
+    assert facts["machine_transcript"] == corrected
+    page = render_to_string(
+        "casefiles/pdf/media_list.html",
+        {"case": transcribed.case, "items": [{**facts, "marker": "AV-001"}]},
+    )
+    assert "转写文字记录" in page and "第 2 版（人工校正，机器转写经执法人员校正）" in page
+    assert "执法人员出示了执法证件。" in page and corrected.sha256 in page
 
 
 @pytest.mark.parametrize(

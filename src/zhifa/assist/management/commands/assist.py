@@ -5,7 +5,8 @@ from zhifa.assist import services, speechmodel
 
 class Command(BaseCommand):
     help = (
-        "智能辅助：work 运行语音转写工作进程（--once 处理完排队任务即退出）；"
+        "智能辅助：work 运行后台工作进程——语音转写、上传文件的文字识别、检索向量计算"
+        "（--once 处理完排队任务即退出）；"
         "model 用已安装的模型包组装 Whisper 模型目录（安装时运行，不联网）。"
     )
 
@@ -30,6 +31,6 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"语音识别模型已就绪：{path}")
             return
-        self.stdout.write("语音转写工作进程已启动。" if not once else "处理排队的转写任务……")
+        self.stdout.write("智能辅助工作进程已启动。" if not once else "处理排队的任务……")
         ran = services.work(once=once, rounds=rounds)
-        self.stdout.write(f"已处理 {ran} 个转写任务。")
+        self.stdout.write(f"已处理 {ran} 个转写或文件识别任务。")
