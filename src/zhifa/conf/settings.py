@@ -388,9 +388,26 @@ ZHIFA_SUPERVISION_LATE_UPLOADS_MIN = env.int("ZHIFA_SUPERVISION_LATE_UPLOADS_MIN
 ZHIFA_SUPERVISION_EVALUATION_MAX_SAMPLE = env.int("ZHIFA_SUPERVISION_EVALUATION_MAX_SAMPLE", 200)
 # Rectification notices (SUP-02): the due date proposed, in working days from issue.
 ZHIFA_SUPERVISION_RECTIFICATION_WORKDAYS = env.int("ZHIFA_SUPERVISION_RECTIFICATION_WORKDAYS", 20)
+
+
 # Assessment (SUP-03): the weight of each indicator in an agency's score (they need
 # not add up to 100: the score is the weighted mean of the indicators, each 0–100).
 # Override with JSON naming the indicators to change, e.g. '{"satisfaction": 20}'.
+def _weights(raw: str) -> dict:
+    try:
+        weights = _json.loads(raw)
+    except ValueError:
+        weights = None
+    if not isinstance(weights, dict) or not all(
+        isinstance(v, (int, float)) and v >= 0 for v in weights.values()
+    ):
+        raise ImproperlyConfigured(
+            "ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS 须为 JSON 对象，指标名对应非负数，"
+            f'如 {{"satisfaction": 20}}；实际为 {raw!r}。'
+        )
+    return weights
+
+
 ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS = {
     **{
         "publication_on_time": 15,
@@ -402,7 +419,7 @@ ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS = {
         "evaluation_score": 15,
         "satisfaction": 10,
     },
-    **_json.loads(env.str("ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS", "{}")),
+    **_weights(env.str("ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS", "{}")),
 }
 # Satisfaction target (002: social satisfaction of enforcement ≥ 90 %), percent.
 ZHIFA_SUPERVISION_SATISFACTION_TARGET = env.int("ZHIFA_SUPERVISION_SATISFACTION_TARGET", 90)

@@ -24,6 +24,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("zhifa.disclosures.urls")),
     path("", include("zhifa.supervision.portal_urls")),
+    path("", include("zhifa.reasons.portal_urls")),
     path("workbench/", include("zhifa.accounts.urls")),
     path("workbench/", include("zhifa.catalogues.urls")),
     path("workbench/", include("zhifa.ledger.urls")),

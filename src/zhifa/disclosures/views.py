@@ -297,7 +297,7 @@ def request_new(request):
     }
     try:
         # Requests for written reasons (RSN-05) are taken by the reasons app's own form.
-        reasons_url = reverse("reasons:public-request")
+        reasons_url = reverse("reasons-portal:public-request")
     except NoReverseMatch:
         reasons_url = ""
     if initial.get("disclosure"):

@@ -17,8 +17,6 @@ urlpatterns = [
     path("cases/<int:pk>/reasons/grounds/new/", views.ground_create_view, name="ground-create"),
     path("reasons/grounds/<int:pk>/withdraw/", views.ground_withdraw_view, name="ground-withdraw"),
     # The portal's form for the party (RSN-05, PUB-10): no login.
-    path("reasons/public/request/", views.public_request_view, name="public-request"),
-    path("reasons/public/status/", views.public_status_view, name="public-status"),
     path("reasons/requests/", views.request_list_view, name="request-list"),
     path("reasons/requests/<int:pk>/answer/", views.request_answer_view, name="request-answer"),
     path(

@@ -49,3 +49,18 @@ def test_env_reads_typed_values_and_names_the_bad_variable():
         env.bool("BAD")
     with pytest.raises(ImproperlyConfigured, match="MISSING"):
         env.int("MISSING")
+
+
+@pytest.mark.parametrize(
+    "weights", ['{"satisfaction": ', '["satisfaction"]', '{"satisfaction": -1}']
+)
+def test_bad_assessment_weights_stop_the_start_naming_the_variable(tmp_path, weights):
+    result = _zhifa(
+        "check",
+        ZHIFA_DATA_DIR=str(tmp_path),
+        ZHIFA_DEBUG="1",
+        ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS=weights,
+    )
+    assert result.returncode != 0
+    assert "ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS 须为 JSON 对象" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -17,8 +17,8 @@ from zhifa.ledger.models import LedgerEntry
 from zhifa.reasons.models import ReasonsRequest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.req("RSN-05"), pytest.mark.req("PUB-10")]
-URL = reverse("reasons:public-request")
-STATUS = reverse("reasons:public-status")
+URL = reverse("reasons-portal:public-request")
+STATUS = reverse("reasons-portal:public-status")
 ANSWER = "本案当事人销售超过保质期的牛奶12盒，货值960元，属轻微阶次，初次违法并主动下架。"
 
 

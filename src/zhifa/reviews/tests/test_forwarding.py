@@ -56,6 +56,8 @@ def test_forwarded_to_the_bureau_on_the_workbench(team, county, build):
 
     # The region's 司法局 sees it in its list and answers; no one else can.
     bureau = login(county.supervisor)
+    dashboard = bureau.get(reverse("supervision:dashboard")).content.decode()
+    assert reverse("reviews:forwarding-list") in dashboard  # reached from its own pages
     listing = bureau.get(reverse("reviews:forwarding-list")).content.decode()
     assert case.number in listing and "出具意见" in listing
     answer = reverse("reviews:forward-answer", args=[f.pk])
