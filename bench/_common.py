@@ -112,9 +112,20 @@ def setup_django(backend: str) -> Path:
     return data_dir
 
 
+# An existing PostgreSQL database filled beforehand, measured with ``--data-dir``.
+EXISTING_PG = os.environ.get("BENCH_DATABASE_URL", "")
+
+
+def existing_backend() -> str:
+    """The backend that ``--data-dir`` measures: PostgreSQL when
+    ``BENCH_DATABASE_URL`` names a filled database, else the directory's SQLite."""
+    return "postgresql" if EXISTING_PG else "sqlite"
+
+
 def use_data_dir(path: str) -> None:
-    """Point Zhifa at the SQLite database of an existing data directory (filled
-    beforehand, e.g. by ``zhifa demo --decisions N``), with the same settings as
+    """Point Zhifa at the database of an existing data directory (filled
+    beforehand, e.g. by ``zhifa demo --decisions N``) — its SQLite file, or the
+    PostgreSQL database of ``BENCH_DATABASE_URL`` — with the same settings as
     ``setup_django``; nothing is migrated, filled or dropped."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "zhifa.conf.settings"
     os.environ["ZHIFA_DATA_DIR"] = str(Path(path).resolve())
@@ -122,6 +133,8 @@ def use_data_dir(path: str) -> None:
     os.environ["ZHIFA_SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ["ZHIFA_LOG_LEVEL"] = "WARNING"
     os.environ.pop("DATABASE_URL", None)
+    if EXISTING_PG:
+        os.environ["DATABASE_URL"] = EXISTING_PG
     import django
 
     django.setup()

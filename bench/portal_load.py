@@ -216,7 +216,8 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=4)
     p.add_argument(
         "--data-dir",
-        help="SQLite only: serve the database of this ZHIFA_DATA_DIR, already filled by "
+        help="serve the database of this ZHIFA_DATA_DIR (or, with BENCH_DATABASE_URL, that "
+        "PostgreSQL database), already filled by "
         "`zhifa demo --no-cases --decisions N`",
     )
     args = p.parse_args()
@@ -224,7 +225,7 @@ def main() -> None:
         args.n = 20_000 if args.n == 1_000_000 else args.n
         args.seconds = min(args.seconds, 5.0)
     if args.data_dir:
-        args.backend = "sqlite"
+        args.backend = _common.existing_backend()
     if args.json_out:
         with open(args.json_out, "w") as handle:
             json.dump(_one_backend(args.backend, args), handle)

@@ -151,13 +151,14 @@ def main() -> None:
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument(
         "--data-dir",
-        help="SQLite only: measure the database of this ZHIFA_DATA_DIR, already filled by "
+        help="measure the database of this ZHIFA_DATA_DIR (or, with BENCH_DATABASE_URL, that "
+        "PostgreSQL database), already filled by "
         "`zhifa demo --no-cases --decisions N`, instead of filling a fresh one",
     )
     args = p.parse_args()
     n = 20_000 if args.quick and args.n == 1_000_000 else args.n
     if args.data_dir:
-        args.backend = "sqlite"
+        args.backend = _common.existing_backend()
     if args.json_out:
         result = _one_backend(args.backend, args.quick, n, args.data_dir)
         with open(args.json_out, "w") as handle:
