@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from zhifa.accounts.models import Agency, Unit
 
@@ -191,10 +192,17 @@ class Provision(models.Model):
             models.F("sub_item").asc(nulls_first=True),
         ]
         constraints = [
+            # One row per place. The empty levels count as 0 (numbering starts at 1):
+            # an index over expressions, which SQLite builds too (it has no
+            # NULLS NOT DISTINCT, and would otherwise take the same article twice).
             models.UniqueConstraint(
-                fields=["basis", "article", "article_suffix", "paragraph", "item", "sub_item"],
+                "basis",
+                "article",
+                "article_suffix",
+                Coalesce("paragraph", 0),
+                Coalesce("item", 0),
+                Coalesce("sub_item", 0),
                 name="provision_unique_place",
-                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=models.Q(item__isnull=True) | models.Q(paragraph__isnull=False),

@@ -163,6 +163,32 @@ def test_import_makes_a_row_per_level_and_resolves_sub_items(sysadmin):
     assert LedgerEntry.objects.filter(action="legal_basis.import").count() == 1
 
 
+def test_a_place_holds_one_provision_on_every_database(sysadmin):
+    from django.db import IntegrityError, transaction
+
+    basis = legal_basis_import(
+        actor=sysadmin,
+        name="某某条例",
+        version="2020年",
+        level="local_regulation",
+        effective_on=date(2020, 1, 1),
+        text=MARKDOWN,
+    )
+    article = Provision.objects.get(basis=basis, article=2, article_suffix=0, paragraph=None)
+    paragraph = Provision.objects.filter(basis=basis, article=2, paragraph=2, item=None).get()
+    for place in (article, paragraph):  # the empty levels count as the same place
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Provision.objects.create(
+                basis=basis,
+                article=place.article,
+                article_suffix=place.article_suffix,
+                paragraph=place.paragraph,
+                item=place.item,
+                sub_item=place.sub_item,
+                text="重复",
+            )
+
+
 @pytest.mark.django_db
 def test_a_new_version_closes_the_old_one_and_bad_imports_change_nothing(sysadmin, build, county):
     legal_basis_import(
