@@ -450,6 +450,10 @@ ZHIFA_DISCLOSURE_EVIDENCE_MAX_BYTES = env.int("ZHIFA_DISCLOSURE_EVIDENCE_MAX_BYT
 # Public forms and the credential check: at most this many per client address per hour.
 ZHIFA_DISCLOSURE_FORM_RATE_PER_HOUR = env.int("ZHIFA_DISCLOSURE_FORM_RATE_PER_HOUR", 10)
 ZHIFA_DISCLOSURE_VERIFY_RATE_PER_MINUTE = env.int("ZHIFA_DISCLOSURE_VERIFY_RATE_PER_MINUTE", 30)
+# 双公示 exports (CSV/XLSX) by one visitor address per hour, and the rows of one export:
+# a larger selection is refused with a message to narrow it (agency, category, dates).
+ZHIFA_DISCLOSURE_EXPORT_RATE_PER_HOUR = env.int("ZHIFA_DISCLOSURE_EXPORT_RATE_PER_HOUR", 30)
+ZHIFA_DISCLOSURE_EXPORT_MAX_ROWS = env.int("ZHIFA_DISCLOSURE_EXPORT_MAX_ROWS", 100_000)
 # Working days to update public items after a cited law is amended or repealed (PUB-03).
 ZHIFA_DISCLOSURE_STALE_WORKDAYS = env.int("ZHIFA_DISCLOSURE_STALE_WORKDAYS", 15)
 # Base address of the portal printed in credential QR codes (blank: the request's host).

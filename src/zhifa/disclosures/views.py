@@ -238,10 +238,23 @@ def decision_export(request, fmt: str):
     layout = request.GET.get("layout", "penalty")
     if layout not in exchange.LAYOUTS:
         raise Http404("不支持的格式。")
+    per_hour = settings.ZHIFA_DISCLOSURE_EXPORT_RATE_PER_HOUR
+    if not ratelimit.allow(request, "export", limit=per_hour, period_seconds=3600):
+        return HttpResponse(
+            "导出过于频繁，请一小时后再试。", status=429, content_type="text/plain; charset=utf-8"
+        )
     filters = selectors.DecisionFilters.from_params(request.GET)
     if not filters.action_kind:
         filters.action_kind = "licensing" if layout == "licence" else "penalty"
-    return exchange.export_response(selectors.published_decisions(filters), layout=layout, fmt=fmt)
+    items = selectors.published_decisions(filters)
+    most = settings.ZHIFA_DISCLOSURE_EXPORT_MAX_ROWS
+    if items[most : most + 1].exists():
+        return HttpResponse(
+            f"符合条件的记录超过 {most} 条，请按执法主体、类别或日期缩小范围后分批导出。",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return exchange.export_response(items, layout=layout, fmt=fmt)
 
 
 def takedown_list(request):

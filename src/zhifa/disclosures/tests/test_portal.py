@@ -161,6 +161,23 @@ def test_shuang_gongshi_exports_have_the_field_layout(desk, client):
     assert client.get(reverse("portal:decision-export", args=["pdf"])).status_code == 404
 
 
+@pytest.mark.req("PUB-12")
+def test_exports_are_bounded_in_rows_and_per_visitor(desk, client, settings):
+    url = reverse("portal:decision-export", args=["xlsx"])
+    publish(desk, decided_on=timezone.localdate())
+    publish(desk, decided_on=timezone.localdate(), document_number="示市监罚〔2026〕13号")
+    settings.ZHIFA_DISCLOSURE_EXPORT_MAX_ROWS = 1
+    refused = client.get(url)
+    assert refused.status_code == 400 and "超过 1 条" in refused.content.decode()
+    narrowed = client.get(url, {"q": "示市监罚〔2026〕13号"})
+    assert narrowed.status_code == 200
+    settings.ZHIFA_DISCLOSURE_EXPORT_MAX_ROWS = 2
+    settings.ZHIFA_DISCLOSURE_EXPORT_RATE_PER_HOUR = 3
+    assert client.get(url).status_code == 200  # the third export of the hour
+    limited = client.get(url)
+    assert limited.status_code == 429 and "导出过于频繁" in limited.content.decode()
+
+
 @pytest.mark.req("PUB-09")
 def test_takedown_log_shows_what_when_why_but_not_the_content(desk, client):
     item = publish(desk, decided_on=timezone.localdate())
