@@ -113,3 +113,15 @@ def page_search(*, actor, q: str) -> QuerySet[DocumentPage]:
         .select_related("document", "document__case")
         .order_by("-document__case__started_on", "document_id", "number")
     )
+
+
+def photos_unread(case) -> list[MediaItem]:
+    """The case's photos whose text has not been read (or whose reading failed
+    and was not retried): what the upload page offers to read."""
+    read = Document.objects.filter(case=case).exclude(status=Document.Status.FAILED)
+    return list(
+        MediaItem.objects.filter(case=case, kind=MediaItem.Kind.PHOTO)
+        .exclude(file_id__in=read.values("file_id"))
+        .select_related("file")
+        .order_by("captured_at", "pk")
+    )

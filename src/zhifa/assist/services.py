@@ -553,6 +553,54 @@ def document_upload(*, actor, case, stream, filename: str, role: str = "other") 
 
 
 @transaction.atomic
+def document_from_media(*, actor, item: MediaItem, role: str = "evidence") -> Document:
+    """Queue the reading of a photo already stored as the case's audio-video
+    record (a photographed notice, licence or label): the stored file itself is
+    read, nothing is copied. Handling officers of an open case; once per photo."""
+    case = item.case
+    require_handler(actor, case)
+    require_open(case)
+    if role not in Document.Role.values:
+        raise InvalidInput("材料性质无效。", code="document_role")
+    if item.kind != MediaItem.Kind.PHOTO:
+        raise InvalidInput("只有照片可以识别文字；录音、录像请使用语音转写。", code="document_type")
+    if not reading.ocr_enabled():
+        raise InvalidInput("图片文字识别（OCR）未启用。", code="ocr_off")
+    MediaItem.objects.select_for_update().filter(pk=item.pk).first()  # one reading at a time
+    if (
+        Document.objects.filter(case=case, file_id=item.file_id)
+        .exclude(status=DocStatus.FAILED)
+        .exists()
+    ):
+        raise Conflict("该照片已在识别或已识别，请在文件列表中查看。", code="already_read")
+    doc = Document.objects.create(
+        case=case,
+        file_id=item.file_id,
+        name=item.filename[:255],
+        kind=Document.Kind.IMAGE,
+        role=role,
+        status=DocStatus.QUEUED,
+        uploaded_by=actor,
+        uploaded_at=_now(),
+    )
+    ledger.append(
+        actor=actor,
+        action="assist.document_from_media",
+        obj=doc,
+        agency_id=case.agency_id,
+        payload={
+            "case": case.number,
+            "document": doc.pk,
+            "media": item.pk,
+            "name": doc.name,
+            "role": role,
+            "sha256": item.file.sha256,
+        },
+    )
+    return doc
+
+
+@transaction.atomic
 def document_retry(*, actor, document: Document) -> Document:
     require_handler(actor, document.case)
     require_open(document.case)

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from zhifa.assist import selectors, services
+from zhifa.assist import reading, selectors, services
 from zhifa.assist.models import TranscriptionJob
 from zhifa.cases.models import Case
 from zhifa.cases.services import case_viewed, require_handler
@@ -406,9 +406,22 @@ def document_upload_view(request, pk: int):
     case = _case(request, pk)
     if not may_handle_open(request.user, case):
         raise PermissionDenied("只有本案承办人员可以在案件办结前上传文件。")
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    photo = request.POST.get("media") if request.method == "POST" else None
+    form = DocumentForm(None if photo else request.POST or None, request.FILES or None)
     error = None
-    if request.method == "POST" and form.is_valid():
+    if photo:
+        # A photo already on the case file: read the stored file itself.
+        item = MediaItem.objects.filter(case=case, pk=photo if photo.isdigit() else 0).first()
+        if item is None:
+            raise Http404("没有这张照片。")
+        try:
+            doc = services.document_from_media(actor=request.user, item=item)
+        except ZhifaError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "已加入识别，后台识别文字中，完成后可检索。")
+            return redirect("assist:document", pk=doc.pk)
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             doc = services.document_upload(
@@ -423,6 +436,9 @@ def document_upload_view(request, pk: int):
         else:
             messages.success(request, "已上传，后台识别文字中，完成后可检索。")
             return redirect("assist:document", pk=doc.pk)
+    photos = selectors.photos_unread(case) if reading.ocr_enabled() else []
+    if photos:  # the photos' names and what they prove are the case's content (REC-12)
+        case_viewed(actor=request.user, case=case, what="photos")
     return render(
         request,
         "assist/document_upload.html",
@@ -431,6 +447,7 @@ def document_upload_view(request, pk: int):
             "case": case,
             "form": form,
             "error": error,
+            "photos": photos,
             "cancel_url": reverse("assist:case-hints", args=[case.pk]),
         },
     )

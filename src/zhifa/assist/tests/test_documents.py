@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from zhifa.assist import reading, services
 from zhifa.assist.models import Document
-from zhifa.core.errors import InvalidInput
+from zhifa.core.errors import Forbidden, InvalidInput
 from zhifa.ledger.models import LedgerEntry
 
 pytestmark = pytest.mark.req("INF-04")
@@ -104,6 +104,44 @@ def test_an_image_is_read_by_ocr_and_ocr_can_be_switched_off(settings, client_fo
         services.document_upload(
             actor=team.lead, case=case, stream=io.BytesIO(text_image()), filename="b.png"
         )
+
+
+@needs_font
+def test_a_photo_on_the_case_file_is_read_without_uploading_it_again(
+    client_for, team, case, build, tmp_path
+):
+    if not reading.ocr_enabled():
+        pytest.skip("rapidocr-onnxruntime is not installed")
+    from zhifa.media.testing import attach
+
+    path = tmp_path / "label.jpg"
+    path.write_bytes(text_image("JPEG"))
+    photo = attach(team, case, path=path, filename="标签照片.jpg", is_continuous=False)
+    client = client_for(team.lead)
+    url = reverse("assist:document-upload", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert "标签照片.jpg" in page and "识别文字" in page
+    looks = LedgerEntry.objects.filter(action="case.view", object_id=str(case.pk))
+    assert looks.filter(payload__what="photos").exists()  # REC-12
+    # Only the case's handlers: a colleague outside the case and the reviewer are refused.
+    stranger = build.officer(team.agency, name="本局其他执法员")
+    with pytest.raises(Forbidden):
+        services.document_from_media(actor=stranger.user, item=photo)
+    with pytest.raises(Forbidden):
+        services.document_from_media(actor=team.reviewer, item=photo)
+    assert not Document.objects.exists()
+    response = client.post(url, {"media": photo.pk})
+    doc = Document.objects.get()
+    assert response.status_code == 302 and doc.file_id == photo.file_id and doc.kind == "image"
+    assert LedgerEntry.objects.filter(action="assist.document_from_media").count() == 1
+    assert LedgerEntry.objects.filter(action="file.store").count() == 1  # the photo's own, once
+    services.work(worker="test", once=True)
+    doc.refresh_from_db()
+    assert doc.status == "done" and "保质期" in doc.text
+    # Once per photo; it is no longer offered.
+    again = client.post(url, {"media": photo.pk}).content.decode()
+    assert "该照片已在识别或已识别" in again and Document.objects.count() == 1
+    assert "标签照片.jpg" not in client.get(url).content.decode()
 
 
 def test_other_files_and_other_people_are_refused(client_for, team, case, build):

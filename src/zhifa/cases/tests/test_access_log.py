@@ -180,7 +180,8 @@ ALLOWLIST = {
     "api:transcript-segment-list": "search across cases; each case whose text is shown is logged",
     # Assistance: dispute points into the reasons, read documents (INF-03, INF-04)
     "assist:point-add": FORM + " (shows only the sentence its link carries; handlers only)",
-    "assist:document-upload": FORM + " (an empty upload form)",
+    "assist:document-upload": FORM + "; logs case.view when it lists the case's photos "
+    "(assist/tests/test_documents.py)",
     "assist:document": "logs case.view; the sample case has no uploaded document "
     "(assist/tests/test_documents.py)",
     "assist:document-progress": "status and percentage of the reading job, no text",
