@@ -31,10 +31,11 @@ run: export ZHIFA_DEMO ?= 1
 run: $(STAMP) system-deps
 	$(ZHIFA) migrate --noinput
 	$(ZHIFA) demo --if-empty
-	@# The checkpoint signer and the transcription worker run beside the server and stop with it.
+	@# The checkpoint signer, the transcription worker and the dashboard snapshots run beside the server and stop with it.
 	$(ZHIFA) ledger checkpoint --watch & CHECKPOINT=$$!; \
 	$(ZHIFA) assist work & WORKER=$$!; \
-	trap "kill $$CHECKPOINT $$WORKER 2>/dev/null" EXIT; \
+	$(ZHIFA) dashboard_snapshots --watch & SNAPSHOTS=$$!; \
+	trap "kill $$CHECKPOINT $$WORKER $$SNAPSHOTS 2>/dev/null" EXIT; \
 	$(ZHIFA) runserver 127.0.0.1:8000
 
 ## make test: lint, Django checks, migrations and OpenAPI up to date, the whole suite

@@ -376,6 +376,10 @@ ZHIFA_INSPECTION_INSPECTORS_PER_TARGET = env.int("ZHIFA_INSPECTION_INSPECTORS_PE
 # --- Supervision (SUP-01, SUP-05, PUB-11; docs/operations.md) ---------------------
 # An open case is "at risk" when its time limit falls within this many working days.
 ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS = env.int("ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS", 5)
+# The dashboard shows its scope's stored figures while they are younger than this
+# (refreshed by `zhifa dashboard_snapshots --watch`), else counts live and stores
+# them; 0: always live (SUP-01 first view, docs/benchmarks.md §12).
+ZHIFA_SUPERVISION_SNAPSHOT_SECONDS = env.int("ZHIFA_SUPERVISION_SNAPSHOT_SECONDS", 300)
 # Early warning (SUP-05): the window read, and when a pattern becomes a finding.
 ZHIFA_SUPERVISION_WARNING_WINDOW_DAYS = env.int("ZHIFA_SUPERVISION_WARNING_WINDOW_DAYS", 365)
 ZHIFA_SUPERVISION_FINE_MIN_CASES = env.int("ZHIFA_SUPERVISION_FINE_MIN_CASES", 5)

@@ -1,10 +1,16 @@
 """The figures of the supervisor dashboard (SUP-01): watch-item counts, cases
-per agency, and the chart series (cases by kind, by stage, by month)."""
+per agency, and the chart series (cases by kind, by stage, by month).
+
+``figures`` counts them live; ``payload`` and ``from_payload`` turn them into
+the JSON of a stored ``DashboardSnapshot`` and back, so the page can show the
+stored figures of its scope instead of counting on every view.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count
 from django.utils import timezone
@@ -13,6 +19,9 @@ from zhifa.cases.models import Stage
 from zhifa.cases.selectors import open_stages
 from zhifa.catalogues.models import ActionKind
 from zhifa.supervision.watch import LEVELS, WatchItem, watch_items
+
+# Bumped when the payload's shape changes: an older snapshot is then counted again.
+PAYLOAD_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -98,3 +107,74 @@ def agency_rows(scope, today: date | None = None, rows=None) -> list[tuple]:
         (a, total.get(a.pk, 0), open_.get(a.pk, 0), this_year.get(a.pk, 0))
         for a in scope.agencies.order_by("name")
     ]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the dashboard page shows for one scope, and when it was counted."""
+
+    counts: list[WatchCount]
+    agencies: list[tuple]  # (agency, cases, open cases, started this year); region only
+    kinds: list[tuple[str, int]]
+    stages: list[tuple[str, int]]
+    months: list[tuple[str, int]]
+    computed_at: datetime
+    seconds: float
+
+
+def figures(scope) -> Figures:
+    """Count the dashboard of ``scope`` live."""
+    computed_at = timezone.now()
+    started = time.perf_counter()
+    rows = grouped(scope)
+    return Figures(
+        counts=watch_counts(scope),
+        agencies=agency_rows(scope, rows=rows) if scope.is_region else [],
+        kinds=cases_by_kind(scope),
+        stages=cases_by_stage(scope, rows=rows),
+        months=cases_by_month(scope),
+        computed_at=computed_at,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def payload(found: Figures) -> dict:
+    """The JSON stored in a ``DashboardSnapshot``: exactly what the page renders."""
+    return {
+        "version": PAYLOAD_VERSION,
+        "watches": {c.item.key: c.count for c in found.counts},
+        "agencies": [[a.pk, total, open_, year] for a, total, open_, year in found.agencies],
+        "kinds": [[label, n] for label, n in found.kinds],
+        "stages": [[label, n] for label, n in found.stages],
+        "months": [[month, n] for month, n in found.months],
+    }
+
+
+def from_payload(scope, stored: dict, *, computed_at: datetime, seconds: float) -> Figures | None:
+    """The figures of a stored payload, or ``None`` when they no longer fit the
+    scope or the code: a watch item registered since, an agency added to or
+    removed from the region, an older payload shape. The caller counts again."""
+    if stored.get("version") != PAYLOAD_VERSION:
+        return None
+    watches = stored.get("watches", {})
+    items = watch_items()
+    if any(item.key not in watches for item in items):
+        return None
+    agencies = []
+    if scope.is_region:
+        # The names are read now (one query), so a renamed agency shows its new name.
+        by_pk = {a.pk: a for a in scope.agencies.order_by("name")}
+        rows = stored.get("agencies", [])
+        if sorted(by_pk) != sorted(row[0] for row in rows):
+            return None
+        totals = {row[0]: row[1:] for row in rows}
+        agencies = [(a, *totals[pk]) for pk, a in by_pk.items()]
+    return Figures(
+        counts=[WatchCount(item, watches[item.key]) for item in items],
+        agencies=agencies,
+        kinds=[tuple(pair) for pair in stored["kinds"]],
+        stages=[tuple(pair) for pair in stored["stages"]],
+        months=[tuple(pair) for pair in stored["months"]],
+        computed_at=computed_at,
+        seconds=seconds,
+    )

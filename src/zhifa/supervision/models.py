@@ -10,7 +10,8 @@ held per agency and year, so a sample cannot be drawn again until it pleases.
 
 Also here: the rubric (评查标准) and the scores of each file, rectification
 notices (整改通知), the satisfaction survey of the portal (SUP-03), filings
-(备案, SUP-04) and the stored annual statistics reports (PUB-11).
+(备案, SUP-04), the stored annual statistics reports (PUB-11) and the stored
+figures of the supervisor dashboard (SUP-01).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from zhifa.accounts.models import Agency
+from zhifa.accounts.models import Agency, Region
 from zhifa.cases.models import Case
 
 
@@ -446,3 +447,70 @@ class AnnualReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.year} 年报{self.get_kind_display()}提醒（{self.sent_on}）"
+
+
+class DashboardSnapshot(models.Model):
+    """The figures of the supervisor dashboard (SUP-01) of one scope — a region
+    as its 司法局's supervisors see it, or one agency — counted at ``computed_at``
+    and stored, so that the page reads one row instead of counting the region's
+    cases on every view. One per scope: a refresh replaces it. Derived data,
+    recomputed at will (``zhifa dashboard_snapshots``); the lists behind each
+    count and the Excel exports stay live."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", "区域"
+        AGENCY = "agency", "执法主体"
+
+    kind = models.CharField("范围类型", max_length=8, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="区域",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name="执法主体",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    computed_at = models.DateTimeField(
+        "数据截至", help_text="开始统计的时间：各项数字反映此时的数据"
+    )
+    seconds = models.FloatField("统计耗时（秒）")
+    payload = models.JSONField(
+        "监督首页数字",
+        default=dict,
+        help_text="督办事项计数（按事项键）、各执法主体案件数、按类别、环节、月份的案件数",
+    )
+
+    class Meta:
+        verbose_name = "监督首页统计快照"
+        verbose_name_plural = "监督首页统计快照"
+        ordering = ["kind", "region_id", "agency_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="region", region__isnull=False, agency__isnull=True)
+                    | Q(kind="agency", agency__isnull=False, region__isnull=True)
+                ),
+                name="dashboard_snapshot_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(kind="region"),
+                name="dashboard_snapshot_one_per_region",
+            ),
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=Q(kind="agency"),
+                name="dashboard_snapshot_one_per_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region or self.agency} 监督首页统计（{self.computed_at:%Y-%m-%d %H:%M}）"

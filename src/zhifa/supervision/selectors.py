@@ -185,3 +185,71 @@ def report_get(*, actor, pk):
     if found is None:
         raise NotFound("统计年报不存在，或您无权查看。")
     return found
+
+
+# --- Dashboard snapshots (SUP-01) ---------------------------------------------------------
+
+
+def snapshot_key(scope: Scope) -> dict:
+    """The fields that name ``scope``'s ``DashboardSnapshot``: a whole region, or
+    one agency (as its leaders see it, or a supervisor narrowed to it)."""
+    from zhifa.supervision.models import DashboardSnapshot
+
+    if scope.is_region:
+        return {"kind": DashboardSnapshot.Kind.REGION, "region": scope.region, "agency": None}
+    return {"kind": DashboardSnapshot.Kind.AGENCY, "region": None, "agency": scope.agency}
+
+
+def dashboard_snapshot(scope: Scope):
+    """The stored dashboard figures of exactly ``scope``, or ``None``. The scope
+    itself comes from ``supervision_scope``, so no one reads another's."""
+    from zhifa.supervision.models import DashboardSnapshot
+
+    return DashboardSnapshot.objects.filter(**snapshot_key(scope)).first()
+
+
+def dashboard_readers() -> list[Scope]:
+    """Every scope a dashboard can be shown for, each as one of those entitled to
+    it sees it: each region with agencies to supervise (as a supervisor of its
+    司法局) and each agency (as its leader, else a supervisor narrowed to it).
+    The watch items count through the reader's own visibility (credentials,
+    approvals), so a scope nobody may read is skipped: it has no snapshot and is
+    counted live should someone come to read it."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, officer__isnull=False)
+    supervisors = users.filter(
+        officer__role_grants__role=Role.SUPERVISOR, officer__agency__kind=Agency.Kind.SUPERVISORY
+    ).order_by("pk")
+    by_region: dict[int, object] = {}
+    for user in supervisors.select_related("officer__agency__region"):
+        by_region.setdefault(user.officer.agency.region_id, user)
+    regions = list(Region.objects.filter(pk__in=list(by_region)).order_by("code"))
+    out: list[Scope] = []
+    for region in regions:
+        if region_agencies(region).exists():
+            out.append(supervision_scope(actor=by_region[region.pk]))
+    leaders: dict[int, object] = {}
+    for user in (
+        users.filter(officer__role_grants__role=Role.LEADER)
+        .select_related("officer")
+        .order_by("pk")
+    ):
+        leaders.setdefault(user.officer.agency_id, user)
+    for agency in Agency.objects.select_related("region").order_by("pk"):
+        # Its own leader first, then the supervisors of the nearest region above it.
+        candidates = [leaders[agency.pk]] if agency.pk in leaders else []
+        candidates += [
+            by_region[r.pk]
+            for r in reversed(regions)
+            if agency.region.code.startswith(r.code_prefix)
+        ]
+        for user in candidates:
+            try:
+                scope = supervision_scope(actor=user, agency=agency.pk)
+            except NotFound:
+                continue
+            if scope.agency == agency:
+                out.append(scope)
+                break
+    return out

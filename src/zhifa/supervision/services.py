@@ -1,13 +1,16 @@
 """Writes of the supervision platform: 案卷评查 (the committed draw, scores,
 rectification notices; SUP-02), the portal survey (SUP-03), filings (SUP-04)
 and the annual statistics reports with their reminders (PUB-11). Each is
-atomic and appends its ledger entry in the same transaction."""
+atomic and appends its ledger entry in the same transaction.
+
+Also the stored dashboard figures (SUP-01): derived data, not a record, so
+their refresh writes no ledger entry."""
 
 from __future__ import annotations
 
 import io
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -19,10 +22,11 @@ from zhifa.accounts.selectors import officer_of, roles_of, supervised_region
 from zhifa.cases.models import Case, Stage, StageChange
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.inspections.draw import digest
-from zhifa.supervision import rubric
+from zhifa.supervision import dashboard, rubric
 from zhifa.supervision.models import (
     AnnualReminder,
     AnnualReport,
+    DashboardSnapshot,
     FileEvaluation,
     FileEvaluationItem,
     FileScore,
@@ -32,7 +36,12 @@ from zhifa.supervision.models import (
     SatisfactionResponse,
 )
 from zhifa.supervision.sampling import population_digest, sample
-from zhifa.supervision.selectors import region_agencies
+from zhifa.supervision.selectors import (
+    dashboard_readers,
+    dashboard_snapshot,
+    region_agencies,
+    snapshot_key,
+)
 from zhifa.supervision.stats import year_bounds
 
 
@@ -646,3 +655,52 @@ def annual_reminders_send(*, today: date | None = None) -> list[AnnualReminder]:
                 payload={"on": today, "reminders": [[r.agency_id, r.kind] for r in sent]},
             )
     return sent
+
+
+# --- Dashboard snapshots (SUP-01) ---------------------------------------------------------
+
+
+def _snapshot_store(*, scope, found: dashboard.Figures) -> DashboardSnapshot:
+    # Only the write is in the transaction: the count may take seconds, and on
+    # SQLite (IMMEDIATE transactions) it would hold the write lock all along.
+    with transaction.atomic():
+        snapshot, _created = DashboardSnapshot.objects.update_or_create(
+            **snapshot_key(scope),
+            defaults={
+                "computed_at": found.computed_at,
+                "seconds": found.seconds,
+                "payload": dashboard.payload(found),
+            },
+        )
+    return snapshot
+
+
+def dashboard_snapshot_refresh(*, scope) -> DashboardSnapshot:
+    """Count ``scope``'s dashboard live and store it, replacing the scope's
+    previous snapshot."""
+    return _snapshot_store(scope=scope, found=dashboard.figures(scope))
+
+
+def dashboard_snapshots_refresh() -> list[DashboardSnapshot]:
+    """Refresh every scope a dashboard can be shown for (``dashboard_readers``):
+    each supervised region, then each agency."""
+    return [dashboard_snapshot_refresh(scope=scope) for scope in dashboard_readers()]
+
+
+def dashboard_figures(*, scope) -> dashboard.Figures:
+    """The figures the dashboard page shows: the scope's snapshot while it is
+    younger than ``ZHIFA_SUPERVISION_SNAPSHOT_SECONDS``, else counted live and
+    stored for the next view; always live when the setting is 0."""
+    max_age = settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS
+    if max_age <= 0:
+        return dashboard.figures(scope)
+    snapshot = dashboard_snapshot(scope)
+    if snapshot is not None and timezone.now() - snapshot.computed_at < timedelta(seconds=max_age):
+        found = dashboard.from_payload(
+            scope, snapshot.payload, computed_at=snapshot.computed_at, seconds=snapshot.seconds
+        )
+        if found is not None:
+            return found
+    found = dashboard.figures(scope)
+    _snapshot_store(scope=scope, found=found)
+    return found

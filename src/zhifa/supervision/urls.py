@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("supervision/", views.dashboard_view, name="dashboard"),
+    path("supervision/refresh/", views.dashboard_refresh_view, name="dashboard-refresh"),
     path("supervision/watch/<slug:key>/", views.watch_list_view, name="watch-list"),
     path("supervision/warnings/", views.warning_list_view, name="warning-list"),
     path(

@@ -64,46 +64,47 @@ def _suffix(scope) -> str:
 # --- Dashboard ----------------------------------------------------------------------------
 
 
-def _tables(scope) -> tuple[dict[str, tuple[str, list[str], list]], list, list]:
-    counts = dashboard.watch_counts(scope)
-    grouped = dashboard.grouped(scope)
-    agencies = dashboard.agency_rows(scope, rows=grouped) if scope.is_region else []
+def _tables(scope, found) -> dict[str, tuple[str, list[str], list]]:
     tables = {
         "watches": (
             "督办事项",
             ["事项", "类别", "依据", "数量"],
-            [[c.item.label, c.level_label, c.item.requirement, c.count] for c in counts],
+            [[c.item.label, c.level_label, c.item.requirement, c.count] for c in found.counts],
         ),
-        "kinds": ("案件：按执法类别", ["执法类别", "案件数"], dashboard.cases_by_kind(scope)),
-        "stages": (
-            "案件：按环节",
-            ["环节", "案件数"],
-            dashboard.cases_by_stage(scope, rows=grouped),
-        ),
-        "months": ("案件：按启动月份", ["月份", "案件数"], dashboard.cases_by_month(scope)),
+        "kinds": ("案件：按执法类别", ["执法类别", "案件数"], found.kinds),
+        "stages": ("案件：按环节", ["环节", "案件数"], found.stages),
+        "months": ("案件：按启动月份", ["月份", "案件数"], found.months),
     }
     if scope.is_region:
         tables["agencies"] = (
             "各执法主体案件",
             ["执法主体", "案件总数", "在办", "本年启动"],
-            [[a.name, total, open_, year] for a, total, open_, year in agencies],
+            [[a.name, total, open_, year] for a, total, open_, year in found.agencies],
         )
-    return tables, counts, agencies
+    return tables
+
+
+def _every(seconds: int) -> str:
+    return f"每 {seconds // 60} 分钟更新" if seconds % 60 == 0 else f"每 {seconds} 秒更新"
 
 
 @login_required
 def dashboard_view(request):
     scope = _scope(request)
-    tables, counts, agencies = _tables(scope)
     which = request.GET.get("export")
     if which:
+        # Exports are counted live: a file handed on should not carry stale figures.
+        tables = _tables(scope, dashboard.figures(scope))
         if which not in tables:
             raise Http404("没有这张表。")
         title, headers, rows = tables[which]
         return workbook_response(
             filename=f"{scope.title}{title}.xlsx", title=title, headers=headers, rows=rows
         )
+    found = services.dashboard_figures(scope=scope)
+    tables = _tables(scope, found)
     suffix = _suffix(scope)
+    max_age = settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS
     return _page(
         request,
         "supervision/dashboard.html",
@@ -111,21 +112,31 @@ def dashboard_view(request):
         {
             "title": f"执法监督：{scope.title}",
             "counts": [
-                (c, reverse("supervision:watch-list", args=[c.item.key]) + suffix) for c in counts
+                (c, reverse("supervision:watch-list", args=[c.item.key]) + suffix)
+                for c in found.counts
             ],
-            "agencies": agencies,
-            "charts": {
-                "kinds": tables["kinds"][2],
-                "stages": tables["stages"][2],
-                "months": tables["months"][2],
-            },
+            "agencies": found.agencies,
+            "charts": {"kinds": found.kinds, "stages": found.stages, "months": found.months},
             "tables": tables,
+            "as_of": found.computed_at,
+            "every": _every(max_age) if max_age > 0 else "实时统计",
+            "refresh_url": reverse("supervision:dashboard-refresh") + suffix,
             "export_base": f"?agency={scope.agency.pk}&" if scope.agency and scope.region else "?",
             "annual_pending": [
                 p for p in services.annual_pending() if p[0].pk in {a.pk for a in scope.agencies}
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def dashboard_refresh_view(request):
+    """立即刷新: count the reader's own scope again and store it."""
+    scope = _scope(request)
+    services.dashboard_snapshot_refresh(scope=scope)
+    messages.success(request, "已按当前数据重新统计。")
+    return redirect(reverse("supervision:dashboard") + _suffix(scope))
 
 
 @login_required
