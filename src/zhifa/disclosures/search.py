@@ -10,9 +10,15 @@ substring a user types is found. Latin letters and digits match as word
 prefixes (the first digits of a 统一社会信用代码 or 文号 number), not inside a word.
 
 SQLite: an FTS5 table ``disclosures_fts`` (unicode61 tokenizer over the
-space-separated tokens). PostgreSQL: a GIN index over
-``to_tsvector('simple', search_tokens)``. Both are written by the migration
-and kept by ``index_put`` / ``index_drop``, which the services call.
+space-separated tokens), kept by ``index_put`` / ``index_drop``, which the
+services call. PostgreSQL: a stored generated column ``search_vector``
+(``to_tsvector('simple', search_tokens)``, outside the Django model) with a GIN
+index, kept by the database itself.
+
+On both, a query that many items match (a common word: 罚款, 拒不改正) is not
+answered through the index, which would collect every match and sort them all
+for one page of 21, but by walking the list in its own order and checking each
+row until the page is full (bench/portal_search.py, docs/benchmarks.md §10).
 """
 
 from __future__ import annotations
@@ -104,10 +110,15 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
             "'" + term.replace("'", "''") + "'" + ("" if _CJK_RE.match(term) else ":*")
             for term in terms
         )
-        return queryset.extra(
-            where=["to_tsvector('simple', search_tokens) @@ to_tsquery('simple', %s)"],
-            params=[tsquery],
-        )
+        if _pg_is_broad(terms):
+            # The same test as a function call, which the GIN index cannot serve
+            # and the planner takes to keep a third of the rows: it walks the
+            # list's order index. (It would multiply the terms' frequencies and
+            # judge 拒不改正 rare, though its pairs always come together.)
+            where = "ts_match_vq(search_vector, to_tsquery('simple', %s))"
+        else:
+            where = "search_vector @@ to_tsquery('simple', %s)"
+        return queryset.extra(where=[where], params=[tsquery])
     match = " AND ".join(
         '"' + term.replace('"', '""') + '"' + ("" if _CJK_RE.match(term) else "*") for term in terms
     )
@@ -142,7 +153,44 @@ def _is_broad(match: str) -> bool:
         return cursor.fetchone()[0] >= BROAD_MATCHES
 
 
-# --- Schema (called from the migration) -----------------------------------------------
+# PostgreSQL: a query counts as broad when every term's share of the items, as
+# ANALYZE last found it, gives at least this many matches. Reading that many rows
+# through the GIN index takes about 6 µs each at 10⁶ items, walking the list about
+# 30 µs per row examined: past about 10,000 matches the walk wins.
+PG_BROAD_MATCHES = 10_000
+PG_STATISTICS_TARGET = 1000  # finer element frequencies for ``search_vector``
+
+
+def _pg_is_broad(terms: list[str]) -> bool:
+    """Whether every one of ``terms`` (Chinese ones; a prefix has no statistics)
+    is among the column's most common elements often enough, by the planner's
+    statistics of ``search_vector``. No statistics yet: not broad."""
+    if not all(_CJK_RE.match(term) for term in terms):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT min(coalesce(mce.freq, 0)) * max(greatest(c.reltuples, 0))
+            FROM unnest(%s::text[]) AS t(term)
+            CROSS JOIN pg_class c
+            LEFT JOIN (
+                SELECT u.elem, u.freq
+                FROM pg_stats s,
+                     unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+                         AS u(elem, freq)
+                WHERE s.schemaname = current_schema()
+                  AND s.tablename = 'disclosures_disclosure'
+                  AND s.attname = 'search_vector'
+            ) mce ON mce.elem = t.term
+            WHERE c.oid = 'disclosures_disclosure'::regclass
+            """,
+            [terms],
+        )
+        estimate = cursor.fetchone()[0]
+    return (estimate or 0) >= PG_BROAD_MATCHES
+
+
+# --- Schema (called from the migrations) -----------------------------------------------
 
 
 def create_index(apps, schema_editor) -> None:
@@ -163,3 +211,32 @@ def drop_index(apps, schema_editor) -> None:
         schema_editor.execute("DROP INDEX IF EXISTS disclosure_search_gin")
     elif schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+
+def create_vector(apps, schema_editor) -> None:
+    """PostgreSQL: the stored ``search_vector`` column replaces the expression
+    index, so a row's check reads its vector instead of computing it (rewrites
+    the table: about 5 min at 10⁶ items on the 2-core machine). The column
+    depends on ``search_tokens``: changing that field's type needs it dropped."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        "ALTER TABLE disclosures_disclosure ADD COLUMN IF NOT EXISTS search_vector tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('simple', search_tokens)) STORED"
+    )
+    schema_editor.execute(
+        "ALTER TABLE disclosures_disclosure ALTER COLUMN search_vector "
+        f"SET STATISTICS {PG_STATISTICS_TARGET}"
+    )
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS disclosure_search_vector_gin ON disclosures_disclosure "
+        "USING gin (search_vector)"
+    )
+    schema_editor.execute("DROP INDEX IF EXISTS disclosure_search_gin")
+
+
+def drop_vector(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    create_index(apps, schema_editor)
+    schema_editor.execute("ALTER TABLE disclosures_disclosure DROP COLUMN IF EXISTS search_vector")

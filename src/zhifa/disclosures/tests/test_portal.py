@@ -62,6 +62,7 @@ def test_search_finds_names_two_character_words_and_numbers(desk, client, monkey
     # Both ways of answering (a narrow query through the index, a broad one by
     # walking the list) give the same results.
     monkeypatch.setattr(search, "BROAD_MATCHES", broad)
+    monkeypatch.setattr(search, "_pg_is_broad", lambda terms: broad == 1)
     item = publish(
         desk,
         natural=False,
@@ -90,6 +91,31 @@ def test_search_finds_names_two_character_words_and_numbers(desk, client, monkey
         page = client.get(url, {"q": query}).context["page"]
         assert sorted(d.pk for d in page.object_list) == sorted(d.pk for d in expected), query
     assert search.query_terms("张三丰") == ["张三", "三丰"]
+
+
+@pytest.mark.req("PUB-12")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_postgresql_judges_a_query_broad_by_the_columns_statistics(desk, monkeypatch):
+    for n in range(30):
+        publish(desk, document_number=f"S-{n}", facts=f"销售过期牛奶第{n}批", conclusion="罚款")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE disclosures_disclosure")
+    monkeypatch.setattr(search, "PG_BROAD_MATCHES", 20)
+    assert search._pg_is_broad(["牛奶"]) and search._pg_is_broad(["过期", "牛奶"])
+    assert not search._pg_is_broad(["不存"])  # in no item
+    assert not search._pg_is_broad(["牛奶", "9111"])  # a prefix has no statistics
+    monkeypatch.setattr(search, "PG_BROAD_MATCHES", 31)
+    assert not search._pg_is_broad(["牛奶"])
+    # Broad or not, the same items, newest first.
+    from zhifa.disclosures import selectors
+
+    found = [
+        list(selectors.published_decisions(selectors.DecisionFilters(query="过期牛奶")))
+        for _ in (0, 1)
+    ]
+    monkeypatch.setattr(search, "PG_BROAD_MATCHES", 10**9)
+    found.append(list(selectors.published_decisions(selectors.DecisionFilters(query="过期牛奶"))))
+    assert len(found[0]) == 30 and found[0] == found[2]
 
 
 @pytest.mark.req("PUB-12")
