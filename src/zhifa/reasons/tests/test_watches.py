@@ -24,6 +24,13 @@ KEY = "reasons_requests_overdue"
 
 
 @pytest.fixture(autouse=True)
+def live_dashboard(settings):
+    # These tests change the data between views of the dashboard: count it live
+    # rather than from its stored snapshot (test_dashboard_snapshots.py).
+    settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def calendar(sysadmin):
     calendar_seed(actor=sysadmin, years=[2026])
 

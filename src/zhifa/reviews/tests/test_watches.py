@@ -25,6 +25,13 @@ pytestmark = pytest.mark.django_db
 URL = reverse("supervision:dashboard")
 
 
+@pytest.fixture(autouse=True)
+def live_dashboard(settings):
+    # These tests change the data between views of the dashboard: count it live
+    # rather than from its stored snapshot (test_dashboard_snapshots.py).
+    settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS = 0
+
+
 @pytest.fixture
 def later(monkeypatch):
     """``later(days)``: the watch items believe it is ``days`` days later."""
