@@ -1,6 +1,6 @@
 """The legal review's watch items on the supervisor dashboard (SUP-01):
-reviews past their clock (REV-05), refused decision attempts and leaders'
-approvals made before the review passed (REV-10). Imported from
+reviews past their clock or within one working day of it (REV-05), refused
+decision attempts and leaders' approvals made before the review passed (REV-10). Imported from
 ``ReviewsConfig.ready()``.
 
 A running review stores its due date (``Submission.due_on``, recomputed by the
@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.cases.models import Record
+from zhifa.catalogues.workdays import workdays_add
 from zhifa.core.listing import Column
 from zhifa.ledger.models import LedgerEntry
 from zhifa.reviews.gates import PREFIX
 from zhifa.reviews.models import Submission
 from zhifa.reviews.selectors import approvals_before_review
-from zhifa.supervision.watch import case_url, watch
+from zhifa.supervision.watch import AT_RISK, case_url, watch
 
 
 def _review_url(case_id) -> str:
@@ -35,20 +36,23 @@ def overdue_submissions(scope, today=None) -> QuerySet[Submission]:
     ).select_related("case", "agency")
 
 
+REVIEW_COLUMNS = [
+    Column("案件编号", "case.number", sort="case__number", link=lambda s: case_url(s.case)),
+    Column("案件名称", "case.title"),
+    Column("执法主体", "agency.name", sort="agency__name"),
+    Column("轮次", "round"),
+    Column("审核人员", "reviewer_name"),
+    Column("材料完备日期", "complete_on", sort="complete_on"),
+    Column("审核期限（工作日）", lambda s: (s.limit_days or 0) + s.extension_days),
+    Column("审核期满日", "due_on", sort="due_on"),
+]
+
+
 @watch(
     "reviews_overdue",
     label="法制审核超期",
     requirement="REV-05",
-    columns=[
-        Column("案件编号", "case.number", sort="case__number", link=lambda s: case_url(s.case)),
-        Column("案件名称", "case.title"),
-        Column("执法主体", "agency.name", sort="agency__name"),
-        Column("轮次", "round"),
-        Column("审核人员", "reviewer_name"),
-        Column("材料完备日期", "complete_on", sort="complete_on"),
-        Column("审核期限（工作日）", lambda s: (s.limit_days or 0) + s.extension_days),
-        Column("审核期满日", "due_on", sort="due_on"),
-    ],
+    columns=REVIEW_COLUMNS,
     link=lambda s: _review_url(s.case_id),
     search_fields=("case__number", "case__title"),
     default_sort="due_on",
@@ -56,6 +60,34 @@ def overdue_submissions(scope, today=None) -> QuerySet[Submission]:
 )
 def watch_reviews_overdue(scope) -> QuerySet[Submission]:
     return overdue_submissions(scope)
+
+
+def submissions_near_clock(scope, today=None) -> QuerySet[Submission]:
+    """Accepted reviews of the scope whose last working day is today or the next
+    working day: the reviewer has at most one working day left."""
+    today = today or timezone.localdate()
+    horizon = workdays_add(today, 1).date
+    return Submission.objects.filter(
+        agency__in=scope.agencies,
+        state=Submission.State.ACCEPTED,
+        due_on__gte=today,
+        due_on__lte=horizon,
+    ).select_related("case", "agency")
+
+
+@watch(
+    "reviews_near_clock",
+    label="法制审核临近期满",
+    requirement="REV-05",
+    level=AT_RISK,
+    columns=REVIEW_COLUMNS,
+    link=lambda s: _review_url(s.case_id),
+    search_fields=("case__number", "case__title"),
+    default_sort="due_on",
+    order=80,
+)
+def watch_reviews_near_clock(scope) -> QuerySet[Submission]:
+    return submissions_near_clock(scope)
 
 
 def refused_entries(scope) -> QuerySet[LedgerEntry]:

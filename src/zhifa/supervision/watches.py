@@ -297,3 +297,38 @@ def watch_reviewer_staffing(scope) -> QuerySet[Agency]:
 def watch_recorder_ratio(scope) -> QuerySet[Agency]:
     short = [r.agency.pk for r in equipment_ratios(scope.agencies) if not r.meets]
     return Agency.objects.filter(pk__in=short)
+
+
+# --- Rectification notices (SUP-02) ---------------------------------------------------
+
+
+def _notice_url(notice) -> str:
+    return reverse("supervision:notice-detail", args=[notice.pk])
+
+
+@watch(
+    "rectification_overdue",
+    label="整改通知逾期未整改",
+    requirement="SUP-02",
+    columns=[
+        Column("编号", "pk", sort="pk", link=_notice_url),
+        Column("整改机关", "agency.name", sort="agency__name"),
+        Column("所涉案卷", lambda n: n.file.case.number if n.file else "（整体）"),
+        Column("问题与整改要求", lambda n: n.content[:60]),
+        Column("整改期限", "due_on", sort="due_on"),
+    ],
+    link=_notice_url,
+    search_fields=("content", "agency__name"),
+    default_sort="due_on",
+    order=75,
+)
+def watch_rectification_overdue(scope) -> QuerySet:
+    """Notices still awaiting the agency's reply after their due date (a reply
+    sent back by the 司法局 reopens the notice, and it counts again)."""
+    from zhifa.supervision.models import RectificationNotice
+
+    return RectificationNotice.objects.filter(
+        agency__in=scope.agencies,
+        state=RectificationNotice.State.OPEN,
+        due_on__lt=timezone.localdate(),
+    ).select_related("agency", "file__case")

@@ -165,3 +165,33 @@ def test_the_dashboard_shows_the_review_items(team, county, client_for):
         assert watch_get(key).label in body
     # Someone outside supervision does not get the list.
     assert client_for(team.reviewer).get(URL + "watch/reviews_overdue/").status_code == 404
+
+
+@pytest.mark.req("REV-05")
+def test_reviews_within_a_working_day_of_their_clock(calendar_2026, team, safety, county, later):
+    from zhifa.catalogues.workdays import workdays_add
+    from zhifa.supervision.selectors import supervision_scope
+
+    submission = accepted(team, major(team, "临近期满案"))
+    accepted(safety, major(safety, "应急局审核案"))
+    submission.refresh_from_db()
+    due = submission.due_on
+    item = watch_get("reviews_near_clock")
+    region = supervision_scope(actor=county.supervisor)
+    today = timezone.localdate()
+    for offset in range((due - today).days + 3):
+        day = later(offset)
+        near = {
+            s.pk
+            for s in Submission.objects.filter(state=Submission.State.ACCEPTED)
+            if s.due_on is not None and day <= s.due_on <= workdays_add(day, 1).date
+        }
+        assert set(item.queryset(region).values_list("pk", flat=True)) == near, day
+        # Within a working day exactly on the review's last day and the working day before.
+        assert (submission.pk in near) == (day <= due <= workdays_add(day, 1).date)
+    later((due - today).days)
+    assert item.count(supervision_scope(actor=team.leader)) == 1
+    assert list(item.queryset(supervision_scope(actor=team.leader))) == [submission]
+    # Decided, it leaves the list.
+    decide(team, submission)
+    assert item.count(supervision_scope(actor=team.leader)) == 0

@@ -1,6 +1,8 @@
 """SUP-02: rectification notices after 案卷评查 — issued by the 司法局 with a
 due date, answered by the agency, closed or sent back; a tracking list."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
@@ -102,3 +104,48 @@ def test_the_workbench_tracks_notices(county, market, evaluation, client_for):
     other = client_for(county.safety_admin)
     assert other.get(detail).status_code == 404
     assert client_for(market.lead).get(detail).status_code == 404
+
+
+@pytest.mark.req("SUP-01")
+def test_overdue_notices_are_a_watch_item(
+    county, market, safety, evaluation, later, client_for, settings
+):
+    from zhifa.supervision.selectors import supervision_scope
+    from zhifa.supervision.watch import watch_get
+
+    settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS = 0
+    notice = notice_issue(
+        actor=county.supervisor,
+        evaluation=evaluation,
+        file=evaluation.items.get(),
+        content="未附说明理由",
+    )
+    item = watch_get("rectification_overdue")
+    region = supervision_scope(actor=county.supervisor)
+
+    def independent(day):
+        return {
+            n.pk
+            for n in RectificationNotice.objects.all()
+            if n.state == RectificationNotice.State.OPEN and n.due_on < day
+        }
+
+    days = (notice.due_on - timezone.localdate()).days
+    for offset in (days, days + 1):
+        later(offset)
+        day = timezone.localdate() + timedelta(days=offset)
+        assert set(item.queryset(region).values_list("pk", flat=True)) == independent(day)
+    assert list(item.queryset(region)) == [notice]
+    assert item.count(supervision_scope(actor=market.leader)) == 1
+    assert item.count(supervision_scope(actor=safety.leader)) == 0
+    page = client_for(county.supervisor).get("/workbench/supervision/")
+    shown = {c.item.key: (c.count, href) for c, href in page.context["counts"]}
+    assert shown["rectification_overdue"][0] == 1
+    listing = client_for(county.supervisor).get(shown["rectification_overdue"][1])
+    assert listing.status_code == 200
+    assert f"/workbench/supervision/notices/{notice.pk}/" in listing.content.decode()
+    # Replied (even late), it leaves the list; sent back, it is open and counts again.
+    notice = notice_reply(actor=market.leader, notice=notice, reply="已补充说明理由")
+    assert item.count(region) == 0
+    notice_review(actor=county.supervisor, notice=notice, accept=False, comment="未附补充材料")
+    assert item.count(region) == 1
