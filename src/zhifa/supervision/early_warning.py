@@ -7,9 +7,10 @@ thresholds are settings (``ZHIFA_SUPERVISION_*``); a finding is a prompt for a
 human look, not a verdict.
 
 - ``fine_dispersion``: the same violation (matters of the same name, across the
-  scope's agencies) fined very differently — the largest fine at least
-  ``FINE_MAX_RATIO`` times the smallest, among at least ``FINE_MIN_CASES``
-  decisions with a fine.
+  scope's agencies) in the same discretion band (the band of the case's latest
+  structured reasons; cases without one form a group of their own) fined very
+  differently — the largest fine at least ``FINE_MAX_RATIO`` times the
+  smallest, among at least ``FINE_MIN_CASES`` decisions with a fine.
 - ``corrected``: an officer (the lead handler) or an agency with at least
   ``CORRECTED_MIN`` decisions corrected after they were recorded.
 - ``near_limit``: open cases whose time limit falls within
@@ -29,14 +30,15 @@ from decimal import Decimal
 from statistics import median
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from zhifa.accounts.models import Officer
 from zhifa.cases.models import CaseOfficer, Record, Stage
-from zhifa.catalogues.models import ActionKind
+from zhifa.catalogues.models import ActionKind, Band
 from zhifa.media.models import MediaItem
+from zhifa.reasons.models import Reasons
 from zhifa.supervision.stats import DECISION_KINDS, amount_of
 from zhifa.supervision.watches import cases_near_limit
 
@@ -80,6 +82,13 @@ def _leads(case_ids) -> dict[int, tuple[int, str]]:
 
 
 def fine_dispersion(scope) -> list[Finding]:
+    # The band of each case's latest reasons version (the unique (case, number)
+    # index answers it per row).
+    band = Subquery(
+        Reasons.objects.filter(case_id=OuterRef("case_id"))
+        .order_by("-number")
+        .values(band=KT("content__discretion__band"))[:1]
+    )
     rows = (
         Record.objects.filter(
             case__in=scope.cases,
@@ -89,18 +98,24 @@ def fine_dispersion(scope) -> list[Finding]:
             occurred_at__gte=_since(),
         )
         .order_by()
+        .annotate(band=band)
         .values_list(
-            "case_id", "case__matter__name", "case__agency__name", KT("content__fine_amount")
+            "case_id",
+            "case__matter__name",
+            "case__agency__name",
+            KT("content__fine_amount"),
+            "band",
         )
     )
-    groups: dict[str, list[tuple[int, str, Decimal]]] = defaultdict(list)
-    for case_id, matter, agency, fine in rows.iterator(chunk_size=5000):
+    labels = dict(Band.choices)
+    groups: dict[tuple[str, str], list[tuple[int, str, Decimal]]] = defaultdict(list)
+    for case_id, matter, agency, fine, band_ in rows.iterator(chunk_size=5000):
         amount = amount_of(fine)
         if amount > 0:
-            groups[matter].append((case_id, agency, amount))
+            groups[(matter, band_ if band_ in labels else "")].append((case_id, agency, amount))
     findings = []
     ratio = Decimal(settings.ZHIFA_SUPERVISION_FINE_MAX_RATIO)
-    for matter, items in sorted(groups.items()):
+    for (matter, band_), items in sorted(groups.items()):
         if len(items) < settings.ZHIFA_SUPERVISION_FINE_MIN_CASES:
             continue
         amounts = [a for _c, _g, a in items]
@@ -111,8 +126,8 @@ def fine_dispersion(scope) -> list[Finding]:
         findings.append(
             Finding(
                 "fine_dispersion",
-                matter,
-                matter,
+                f"{matter}·{band_}" if band_ else matter,
+                f"{matter}（裁量阶次：{labels[band_]}）" if band_ else matter,
                 f"{len(items)} 件罚款决定（{agencies} 个执法主体）：最低 {low:,.2f} 元，"
                 f"中位 {median(amounts):,.2f} 元，最高 {high:,.2f} 元，"
                 f"最高为最低的 {high / low:.1f} 倍",

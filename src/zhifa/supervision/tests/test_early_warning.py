@@ -56,6 +56,33 @@ def test_very_different_fines_for_the_same_violation_are_found(county, fines, se
     assert early_warning.fine_dispersion(region(county)) == []
 
 
+def test_fines_are_compared_within_their_discretion_band(county, market, safety, fines, settings):
+    from zhifa.reasons.services import reasons_save
+
+    def band(case, value):
+        t = market if case.agency_id == county.market.pk else safety
+        reasons_save(actor=t.lead, case=case, content={"discretion": {"band": value}})
+
+    for case in fines[:3]:  # 100, 200, 300
+        band(case, "minor")
+    for case in fines[3:]:  # 400, 1,000
+        band(case, "serious")
+    # Each band alone holds too few decisions, and 1:3 within 轻微.
+    assert early_warning.fine_dispersion(region(county)) == []
+    settings.ZHIFA_SUPERVISION_FINE_MIN_CASES = 2
+    settings.ZHIFA_SUPERVISION_FINE_MAX_RATIO = 2
+    found = {f.subject: f for f in early_warning.fine_dispersion(region(county))}
+    assert set(found) == {f"{VIOLATION}（裁量阶次：轻微）", f"{VIOLATION}（裁量阶次：较重）"}
+    assert found[f"{VIOLATION}（裁量阶次：轻微）"].case_ids == sorted(c.pk for c in fines[:3])
+    assert "3.0 倍" in found[f"{VIOLATION}（裁量阶次：轻微）"].detail
+    # The latest version's band counts: 1,000 moved to 轻微 makes that band 1:10.
+    band(fines[4], "minor")
+    settings.ZHIFA_SUPERVISION_FINE_MAX_RATIO = 5
+    (finding,) = early_warning.fine_dispersion(region(county))
+    assert finding.subject == f"{VIOLATION}（裁量阶次：轻微）" and "10.0 倍" in finding.detail
+    assert early_warning.finding_get(region(county), "fine_dispersion", finding.key) == finding
+
+
 def test_corrected_decisions_are_found_per_officer_and_agency(county, market, settings):
     case, record = decided_case(market, fine="500.00")
     decide(market, case, fine="300.00", conclusion="处罚款叁佰元。", supersedes=record)
