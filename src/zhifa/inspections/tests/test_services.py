@@ -430,3 +430,43 @@ def test_library_changes_change_the_digests(make_plan, targets, inspectors, mana
     assert first.conflicts_digest != second.conflicts_digest
     assert first.inspectors_digest == second.inspectors_digest
     assert first.commitment != second.commitment
+
+
+@pytest.mark.req("INS-02")
+@pytest.mark.req("SUP-01")
+def test_results_not_entered_after_the_period_are_a_watch_item(
+    drawn, reviewer, county, monkeypatch
+):
+    import types
+
+    import zhifa.inspections.watches
+    from zhifa.supervision.selectors import supervision_scope
+    from zhifa.supervision.watch import watch_get
+
+    item = watch_get("inspection_results_overdue")
+    region = supervision_scope(actor=county.supervisor)
+
+    def on(day):
+        monkeypatch.setattr(
+            zhifa.inspections.watches, "timezone", types.SimpleNamespace(localdate=lambda: day)
+        )
+        independent = {
+            i.pk
+            for i in Inspection.objects.select_related("plan")
+            if i.plan.period_end < day and i.status in ("pending", "returned", "rejected")
+        }
+        found = set(item.queryset(region).values_list("pk", flat=True))
+        assert found == independent
+        return found
+
+    assert on(drawn.period_end) == set()  # the last day of the period: not yet
+    assert len(on(drawn.period_end + timedelta(days=1))) == 3
+    inspection, inspector = an_inspection(drawn)
+    services.result_enter(actor=inspector, inspection=inspection, **result_fields())
+    assert inspection.pk not in on(drawn.period_end + timedelta(days=1))
+    services.result_review(
+        actor=reviewer, inspection=inspection, decision="return", opinion="补充照片"
+    )
+    assert inspection.pk in on(drawn.period_end + timedelta(days=1))  # to be entered again
+    other = supervision_scope(actor=county.supervisor, agency=county.safety.pk)
+    assert item.count(other) == 0
