@@ -29,7 +29,7 @@ from zhifa.catalogues.workdays import workdays_add
 from zhifa.core.listing import Column
 from zhifa.disclosures import services
 from zhifa.disclosures.models import Disclosure, PublicRequest
-from zhifa.supervision.watch import case_url, watch
+from zhifa.supervision.watch import AT_RISK, case_url, watch
 
 S = Disclosure.Status
 
@@ -179,10 +179,13 @@ def watch_corrections_overdue(scope) -> QuerySet[PublicRequest]:
 # --- PUB-03: stale public items -----------------------------------------------------------
 
 
-def stale_overdue_ids(scope, today: date | None = None) -> tuple[set[int], set[int]]:
+def stale_overdue_ids(
+    scope, today: date | None = None, *, within: bool = False
+) -> tuple[set[int], set[int]]:
     """Ids of the scope's matters and published ex-ante items citing a law
     repealed or replaced after they were last updated, whose 15-working-day
-    update deadline has passed: the same reading as ``selectors.stale_items``."""
+    update deadline has passed (``within``: has not passed yet): the same
+    reading as ``selectors.stale_items``."""
     from zhifa.catalogues.models import LegalBasis
     from zhifa.disclosures.selectors import published
 
@@ -194,8 +197,8 @@ def stale_overdue_ids(scope, today: date | None = None) -> tuple[set[int], set[i
     matter_ids: set[int] = set()
     item_ids: set[int] = set()
     for basis in LegalBasis.objects.filter(repealed_on__isnull=False, repealed_on__lte=today):
-        if workdays_add(basis.repealed_on, days).date >= today:
-            continue  # still within the time to update
+        if (workdays_add(basis.repealed_on, days).date >= today) != within:
+            continue  # within the time to update (or, for ``within``, past it)
         names = {basis.name, basis.short_name} - {""}
         in_basis, in_body = Q(), Q()
         for name in names:
@@ -214,17 +217,20 @@ def stale_overdue_ids(scope, today: date | None = None) -> tuple[set[int], set[i
     return matter_ids, item_ids
 
 
+STALE_MATTER_COLUMNS = [
+    Column("事项编码", "code", sort="code", link=lambda m: reverse("portal:matter-list")),
+    Column("事项名称", "name", sort="name"),
+    Column("执法主体", "agency.name", sort="agency__name"),
+    Column("实施依据", "legal_basis"),
+    Column("更新时间", "updated_at", sort="updated_at"),
+]
+
+
 @watch(
     "stale_matters",
     label="引用已废止法律逾期未更新的执法事项",
     requirement="PUB-03",
-    columns=[
-        Column("事项编码", "code", sort="code", link=lambda m: reverse("portal:matter-list")),
-        Column("事项名称", "name", sort="name"),
-        Column("执法主体", "agency.name", sort="agency__name"),
-        Column("实施依据", "legal_basis"),
-        Column("更新时间", "updated_at", sort="updated_at"),
-    ],
+    columns=STALE_MATTER_COLUMNS,
     link=lambda m: reverse("portal:wb-queue"),
     search_fields=("code", "name"),
     default_sort="code",
@@ -247,4 +253,36 @@ def watch_stale_matters(scope) -> QuerySet[Matter]:
 )
 def watch_stale_ex_ante(scope) -> QuerySet[Disclosure]:
     _matters, item_ids = stale_overdue_ids(scope)
+    return Disclosure.objects.filter(pk__in=item_ids).select_related("agency")
+
+
+@watch(
+    "stale_matters_due",
+    label="引用已废止法律待更新的执法事项（更新期限内）",
+    requirement="PUB-03",
+    level=AT_RISK,
+    columns=STALE_MATTER_COLUMNS,
+    link=lambda m: reverse("portal:wb-queue"),
+    search_fields=("code", "name"),
+    default_sort="code",
+    order=94,
+)
+def watch_stale_matters_due(scope) -> QuerySet[Matter]:
+    matter_ids, _items = stale_overdue_ids(scope, within=True)
+    return Matter.objects.filter(pk__in=matter_ids).select_related("agency")
+
+
+@watch(
+    "stale_ex_ante_due",
+    label="引用已废止法律待更新的事前公开信息（更新期限内）",
+    requirement="PUB-03",
+    level=AT_RISK,
+    columns=DISCLOSURE_COLUMNS,
+    link=_item_url,
+    search_fields=("title",),
+    default_sort="published_at",
+    order=95,
+)
+def watch_stale_ex_ante_due(scope) -> QuerySet[Disclosure]:
+    _matters, item_ids = stale_overdue_ids(scope, within=True)
     return Disclosure.objects.filter(pk__in=item_ids).select_related("agency")

@@ -38,6 +38,8 @@ KEYS = {
     "corrections_overdue": "PUB-10",
     "stale_matters": "PUB-03",
     "stale_ex_ante": "PUB-03",
+    "stale_matters_due": "PUB-03",
+    "stale_ex_ante_due": "PUB-03",
 }
 
 
@@ -163,11 +165,11 @@ def expected(agencies, today: date, actor) -> dict[str, int]:
     )
     prepared = set(items.values_list("instrument_id_ref", flat=True))
     requests = PublicRequest.objects.filter(agency__in=agencies)
-    stale = [
-        s
-        for s in selectors.stale_items(actor=actor, today=today)
-        if s.agency in agencies and s.is_overdue(today)
+    every_stale = [
+        s for s in selectors.stale_items(actor=actor, today=today) if s.agency in agencies
     ]
+    stale = [s for s in every_stale if s.is_overdue(today)]
+    due = [s for s in every_stale if not s.is_overdue(today)]
     return {
         "disclosures_overdue": sum(
             1
@@ -196,6 +198,8 @@ def expected(agencies, today: date, actor) -> dict[str, int]:
         ),
         "stale_matters": sum(1 for s in stale if s.label.startswith("执法事项")),
         "stale_ex_ante": sum(1 for s in stale if not s.label.startswith("执法事项")),
+        "stale_matters_due": sum(1 for s in due if s.label.startswith("执法事项")),
+        "stale_ex_ante_due": sum(1 for s in due if not s.label.startswith("执法事项")),
     }
 
 
@@ -213,6 +217,9 @@ def test_every_count_equals_an_independent_query(data, county, client_for, later
             "corrections_overdue": 0,
             "stale_matters": 0,
             "stale_ex_ante": 0,
+            # Repealed today: within their 15 working days, at risk.
+            "stale_matters_due": 3,
+            "stale_ex_ante_due": 2,
         }
     else:
         # Forty days on, every deadline has passed.
@@ -223,6 +230,8 @@ def test_every_count_equals_an_independent_query(data, county, client_for, later
             "corrections_overdue": 2,
             "stale_matters": 3,  # both desks' matters and the case team's
             "stale_ex_ante": 2,
+            "stale_matters_due": 0,
+            "stale_ex_ante_due": 0,
         }
     # Per agency, the two agencies add up to the region.
     parts = [shown(client_for, county.supervisor, a) for a in (county.market, county.safety)]
