@@ -13,7 +13,7 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhifa import ledger
@@ -663,15 +663,23 @@ def annual_reminders_send(*, today: date | None = None) -> list[AnnualReminder]:
 def _snapshot_store(*, scope, found: dashboard.Figures) -> DashboardSnapshot:
     # Only the write is in the transaction: the count may take seconds, and on
     # SQLite (IMMEDIATE transactions) it would hold the write lock all along.
-    with transaction.atomic():
-        snapshot, _created = DashboardSnapshot.objects.update_or_create(
-            **snapshot_key(scope),
-            defaults={
-                "computed_at": found.computed_at,
-                "seconds": found.seconds,
-                "payload": dashboard.payload(found),
-            },
-        )
+    values = {
+        "computed_at": found.computed_at,
+        "seconds": found.seconds,
+        "payload": dashboard.payload(found),
+    }
+    try:
+        with transaction.atomic():
+            snapshot, _created = DashboardSnapshot.objects.update_or_create(
+                **snapshot_key(scope), defaults=values
+            )
+    except IntegrityError:
+        # Another reader stored the scope's first snapshot at the same moment
+        # (PostgreSQL): it exists now, so this one replaces it.
+        with transaction.atomic():
+            snapshot, _created = DashboardSnapshot.objects.update_or_create(
+                **snapshot_key(scope), defaults=values
+            )
     return snapshot
 
 

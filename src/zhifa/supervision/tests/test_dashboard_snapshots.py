@@ -286,3 +286,24 @@ def test_a_new_leader_is_counted_live_until_a_snapshot_exists(build, county, cli
     response = client_for(t.leader).get(URL)
     assert response.status_code == 200 and total_shown(response) == 1
     assert stored(agency=agency).payload["watches"]["cases_past_limit"] == 0
+
+
+def test_a_first_snapshot_stored_by_another_reader_meanwhile_is_replaced(
+    county_data, county, monkeypatch
+):
+    from django.db import IntegrityError
+
+    scope = supervision_scope(actor=county.supervisor)
+    real = DashboardSnapshot.objects.update_or_create
+    tries = []
+
+    def racing(**kw):
+        tries.append(kw)
+        if len(tries) == 1:  # the unique scope constraint, as when two readers insert at once
+            raise IntegrityError("dashboard_snapshot_one_per_region")
+        return real(**kw)
+
+    monkeypatch.setattr(DashboardSnapshot.objects, "update_or_create", racing)
+    snapshot = dashboard_snapshot_refresh(scope=scope)
+    assert len(tries) == 2 and stored(region=county.region) == snapshot
+    assert snapshot.payload == dashboard.payload(dashboard.figures(scope))
