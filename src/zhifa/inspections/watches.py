@@ -11,10 +11,8 @@ from django.utils import timezone
 
 from zhifa.core.listing import Column
 from zhifa.inspections.models import Inspection
+from zhifa.inspections.services import ENTERABLE
 from zhifa.supervision.watch import watch
-
-# A result is still to be entered (or entered again) in these states.
-TO_ENTER = (Inspection.Status.PENDING, Inspection.Status.RETURNED, Inspection.Status.REJECTED)
 
 
 def _inspection_url(inspection) -> str:
@@ -24,7 +22,7 @@ def _inspection_url(inspection) -> str:
 def results_overdue(scope, today=None) -> QuerySet[Inspection]:
     today = today or timezone.localdate()
     return Inspection.objects.filter(
-        plan__agency__in=scope.agencies, plan__period_end__lt=today, status__in=TO_ENTER
+        plan__agency__in=scope.agencies, plan__period_end__lt=today, status__in=ENTERABLE
     ).select_related("plan", "plan__agency", "target")
 
 

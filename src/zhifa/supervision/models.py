@@ -274,6 +274,15 @@ class RectificationNotice(models.Model):
     def __str__(self) -> str:
         return f"整改通知 {self.pk}（{self.agency}）"
 
+    @classmethod
+    def overdue_filter(cls, today) -> Q:
+        """Still awaiting the agency's reply after the due date (a reply sent
+        back by the 司法局 reopens the notice)."""
+        return Q(state=cls.State.OPEN, due_on__lt=today)
+
+    def is_overdue(self, today) -> bool:
+        return self.state == self.State.OPEN and self.due_on < today
+
 
 class SatisfactionResponse(models.Model):
     """One visitor's answer to the short survey on a published decision page

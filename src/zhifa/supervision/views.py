@@ -39,6 +39,7 @@ from zhifa.supervision.models import Filing, RectificationNotice, RubricItem
 from zhifa.supervision.selectors import region_agencies, supervision_scope
 from zhifa.supervision.stats import annual_stats
 from zhifa.supervision.watch import case_columns, watch_get
+from zhifa.supervision.watches import NOTICE_COLUMNS
 
 
 def _scope(request):
@@ -447,25 +448,9 @@ def rubric_view(request):
 NOTICE_LISTING = Listing(
     title="整改通知跟踪",
     columns=[
-        Column(
-            "编号",
-            "pk",
-            sort="pk",
-            link=lambda n: reverse("supervision:notice-detail", args=[n.pk]),
-        ),
-        Column("整改机关", "agency.name", sort="agency__name"),
-        Column("所涉案卷", lambda n: n.file.case.number if n.file else "（整体）"),
-        Column("问题与整改要求", lambda n: n.content[:60]),
-        Column("整改期限", "due_on", sort="due_on"),
+        *NOTICE_COLUMNS,
         Column("状态", lambda n: n.get_state_display(), sort="state"),
-        Column(
-            "逾期",
-            lambda n: (
-                "逾期"
-                if n.state == RectificationNotice.State.OPEN and n.due_on < timezone.localdate()
-                else ""
-            ),
-        ),
+        Column("逾期", lambda n: "逾期" if n.is_overdue(timezone.localdate()) else ""),
     ],
     search_fields=("content", "agency__name", "reply"),
     default_sort="due_on",

@@ -33,6 +33,7 @@ from zhifa.catalogues.workdays import workdays_add, workdays_between
 from zhifa.core.listing import Column
 from zhifa.equipment.selectors import equipment_ratio, equipment_ratios
 from zhifa.media.models import MediaItem
+from zhifa.supervision.models import RectificationNotice
 from zhifa.supervision.watch import AT_RISK, case_columns, case_url, watch
 
 # --- Statutory time limits ------------------------------------------------------------
@@ -306,29 +307,27 @@ def _notice_url(notice) -> str:
     return reverse("supervision:notice-detail", args=[notice.pk])
 
 
+# Also the first columns of the notices' own tracking list (views.NOTICE_LISTING).
+NOTICE_COLUMNS = [
+    Column("编号", "pk", sort="pk", link=_notice_url),
+    Column("整改机关", "agency.name", sort="agency__name"),
+    Column("所涉案卷", lambda n: n.file.case.number if n.file else "（整体）"),
+    Column("问题与整改要求", lambda n: n.content[:60]),
+    Column("整改期限", "due_on", sort="due_on"),
+]
+
+
 @watch(
     "rectification_overdue",
     label="整改通知逾期未整改",
     requirement="SUP-02",
-    columns=[
-        Column("编号", "pk", sort="pk", link=_notice_url),
-        Column("整改机关", "agency.name", sort="agency__name"),
-        Column("所涉案卷", lambda n: n.file.case.number if n.file else "（整体）"),
-        Column("问题与整改要求", lambda n: n.content[:60]),
-        Column("整改期限", "due_on", sort="due_on"),
-    ],
+    columns=NOTICE_COLUMNS,
     link=_notice_url,
     search_fields=("content", "agency__name"),
     default_sort="due_on",
     order=75,
 )
-def watch_rectification_overdue(scope) -> QuerySet:
-    """Notices still awaiting the agency's reply after their due date (a reply
-    sent back by the 司法局 reopens the notice, and it counts again)."""
-    from zhifa.supervision.models import RectificationNotice
-
+def watch_rectification_overdue(scope) -> QuerySet[RectificationNotice]:
     return RectificationNotice.objects.filter(
-        agency__in=scope.agencies,
-        state=RectificationNotice.State.OPEN,
-        due_on__lt=timezone.localdate(),
+        RectificationNotice.overdue_filter(timezone.localdate()), agency__in=scope.agencies
     ).select_related("agency", "file__case")
