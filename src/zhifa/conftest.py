@@ -43,6 +43,13 @@ def _ledger_files(settings, tmp_path):
     settings.ZHIFA_EVIDENCE_BACKEND = "local"
 
 
+@pytest.fixture
+def live_dashboard(settings):
+    """The supervisor dashboard counts live instead of serving its stored
+    snapshot, for tests that change the data between two views of it."""
+    settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, as it starts with its own database:

@@ -18,16 +18,13 @@ from zhifa.reasons.models import ReasonsRequest
 from zhifa.reasons.selectors import requests_overdue
 from zhifa.supervision.watch import watch_get
 
-pytestmark = [pytest.mark.django_db, pytest.mark.req("RSN-05")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.req("RSN-05"),
+    pytest.mark.usefixtures("live_dashboard"),
+]
 URL = reverse("supervision:dashboard")
 KEY = "reasons_requests_overdue"
-
-
-@pytest.fixture(autouse=True)
-def live_dashboard(settings):
-    # These tests change the data between views of the dashboard: count it live
-    # rather than from its stored snapshot (test_dashboard_snapshots.py).
-    settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

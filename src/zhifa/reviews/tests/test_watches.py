@@ -21,15 +21,8 @@ from zhifa.reviews.testing import decide, rule, submit
 from zhifa.reviews.tests.conftest import proposed
 from zhifa.supervision.watch import watch_get
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("live_dashboard")]
 URL = reverse("supervision:dashboard")
-
-
-@pytest.fixture(autouse=True)
-def live_dashboard(settings):
-    # These tests change the data between views of the dashboard: count it live
-    # rather than from its stored snapshot (test_dashboard_snapshots.py).
-    settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS = 0
 
 
 @pytest.fixture

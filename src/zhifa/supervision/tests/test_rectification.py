@@ -107,13 +107,11 @@ def test_the_workbench_tracks_notices(county, market, evaluation, client_for):
 
 
 @pytest.mark.req("SUP-01")
-def test_overdue_notices_are_a_watch_item(
-    county, market, safety, evaluation, later, client_for, settings
-):
+@pytest.mark.usefixtures("live_dashboard")
+def test_overdue_notices_are_a_watch_item(county, market, safety, evaluation, later, client_for):
     from zhifa.supervision.selectors import supervision_scope
     from zhifa.supervision.watch import watch_get
 
-    settings.ZHIFA_SUPERVISION_SNAPSHOT_SECONDS = 0
     notice = notice_issue(
         actor=county.supervisor,
         evaluation=evaluation,
