@@ -56,7 +56,7 @@ def _about(case: Case, object_type: str) -> Q:
     return Q(agency_id=case.agency_id, payload__case=case.number)
 
 
-def _latest_payloads(
+def latest_payloads(
     object_type: str, actions: tuple[str, ...], scope: AuditScope
 ) -> dict[str, dict]:
     """The payload of the last entry per object, with ``_by`` added: who made that
@@ -69,13 +69,13 @@ def _latest_payloads(
     return latest
 
 
-def _rows(queryset, scope: AuditScope, case_field: str = "case"):
+def scoped_rows(queryset, scope: AuditScope, case_field: str = "case"):
     if scope.case is not None:
         queryset = queryset.filter(**{case_field: scope.case.pk})
     return queryset.order_by("pk").iterator(chunk_size=2000)
 
 
-def _last_change(payload: dict) -> str:
+def last_change(payload: dict) -> str:
     return f"（最后一次合法变更：{payload['_by']}）"
 
 
@@ -83,12 +83,12 @@ def _last_change(payload: dict) -> str:
 def records_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
     from zhifa.cases.services import record_digest
 
-    recorded = _latest_payloads("cases.record", RECORD_ACTIONS, scope)
+    recorded = latest_payloads("cases.record", RECORD_ACTIONS, scope)
     # Whose recorded digest is this: a record whose content is another's was moved.
     owner = {payload.get("digest"): key for key, payload in recorded.items()}
     findings = []
     seen = set()
-    for record in _rows(Record.objects.select_related("case"), scope):
+    for record in scoped_rows(Record.objects.select_related("case"), scope):
         key = str(record.pk)
         seen.add(key)
         name = f"执法记录 #{record.pk}（案件 {record.case.number}，{record.kind_label}）"
@@ -118,7 +118,7 @@ def records_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                     Finding(
                         "changed",
                         name,
-                        f"{name}：内容与台账登记时的摘要不符，已被修改{_last_change(payload)}。",
+                        f"{name}：内容与台账登记时的摘要不符，已被修改{last_change(payload)}。",
                         expected=payload.get("digest", ""),
                         found=digest,
                         actor=by,
@@ -129,7 +129,7 @@ def records_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                 Finding(
                     "changed",
                     name,
-                    f"{name}：所存摘要与台账登记时不符，已被修改{_last_change(payload)}。",
+                    f"{name}：所存摘要与台账登记时不符，已被修改{last_change(payload)}。",
                     expected=digest,
                     found=record.digest,
                     actor=by,
@@ -140,7 +140,7 @@ def records_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                 Finding(
                     "changed",
                     name,
-                    f"{name}：记录人与台账登记的操作人不符，已被修改{_last_change(payload)}。",
+                    f"{name}：记录人与台账登记的操作人不符，已被修改{last_change(payload)}。",
                     expected=str(payload["_actor"]),
                     found=str(record.created_by_id),
                     actor=by,
@@ -152,7 +152,7 @@ def records_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
             Finding(
                 "missing",
                 name,
-                f"{name}：台账中有登记，数据库中已被删除{_last_change(recorded[key])}。",
+                f"{name}：台账中有登记，数据库中已被删除{last_change(recorded[key])}。",
                 actor=recorded[key]["_by"],
             )
         )
@@ -197,7 +197,7 @@ def signatures_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
     found: dict[str, Counter] = defaultdict(Counter)
     names: dict[str, str] = {}
     rows = Signature.objects.select_related("record__case", "image")
-    for signature in _rows(rows, scope, "record__case"):
+    for signature in scoped_rows(rows, scope, "record__case"):
         key = str(signature.record_id)
         record = signature.record
         names[key] = f"执法记录 #{record.pk}（案件 {record.case.number}，{record.kind_label}）"
@@ -245,11 +245,11 @@ def cases_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
     last stage change."""
     from zhifa.cases.services import CASE_FIXED, row_digest
 
-    stages = _latest_payloads("cases.case", ("case.stage",), scope)
-    opened = _latest_payloads("cases.case", ("case.open",), scope)
+    stages = latest_payloads("cases.case", ("case.stage",), scope)
+    opened = latest_payloads("cases.case", ("case.open",), scope)
     findings = []
     seen = set()
-    for case in _rows(Case.objects.all(), scope, "pk"):
+    for case in scoped_rows(Case.objects.all(), scope, "pk"):
         key = str(case.pk)
         seen.add(key)
         name = f"执法案件 {case.number}"
@@ -265,7 +265,7 @@ def cases_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                     "changed",
                     name,
                     f"{name}：立案信息（名称、事项、程序、来源、日期等）与台账登记不符，"
-                    f"已被直接修改{_last_change(opening)}。",
+                    f"已被直接修改{last_change(opening)}。",
                     expected=opening["digest"],
                     found=row_digest(case, CASE_FIXED),
                     actor=opening["_by"],
@@ -278,7 +278,7 @@ def cases_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                 Finding(
                     "changed",
                     name,
-                    f"{name}：所处环节与台账不符，已被直接修改{_last_change(last)}。",
+                    f"{name}：所处环节与台账不符，已被直接修改{last_change(last)}。",
                     expected=expected,
                     found=case.stage,
                     actor=last["_by"],
@@ -289,7 +289,7 @@ def cases_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
             Finding(
                 "missing",
                 f"执法案件 #{key}",
-                f"执法案件 #{key}：已被删除{_last_change(opened[key])}。",
+                f"执法案件 #{key}：已被删除{last_change(opened[key])}。",
                 actor=opened[key]["_by"],
             )
         )
@@ -327,7 +327,7 @@ def _fixed_rows_audit(
             recorded[key] = (payload["digest"], who)
     findings = []
     seen = set()
-    for row in _rows(model.objects.select_related("case"), scope):
+    for row in scoped_rows(model.objects.select_related("case"), scope):
         key = str(row.pk)
         seen.add(key)
         name = label(row)

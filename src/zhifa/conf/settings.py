@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "zhifa.equipment",
     "zhifa.reviews",
     "zhifa.reasons",
+    "zhifa.remedies",
     "zhifa.inspections",
     "zhifa.supervision",
     "zhifa.assist",
