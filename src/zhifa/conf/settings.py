@@ -505,3 +505,23 @@ ZHIFA_ASSIST_OCR = env.bool("ZHIFA_ASSIST_OCR", True)
 # Uploaded documents to read: at most this many MB and this many pages.
 ZHIFA_ASSIST_DOCUMENT_MAX_MB = env.int("ZHIFA_ASSIST_DOCUMENT_MAX_MB", 50)
 ZHIFA_ASSIST_DOCUMENT_MAX_PAGES = env.int("ZHIFA_ASSIST_DOCUMENT_MAX_PAGES", 500)
+
+# --- Daily jobs (`zhifa daily`; docs/operations.md) -------------------------------
+# Each runs once per calendar day (TIME_ZONE): dotted paths of callables taking
+# ``today=`` (PUB-11 annual report reminders, PUB-08 expiry of public items,
+# abandoned uploads).
+ZHIFA_DAILY_JOBS = env.list(
+    "ZHIFA_DAILY_JOBS",
+    [
+        "zhifa.supervision.services.annual_reminders_send",
+        "zhifa.disclosures.services.disclosures_expire",
+        "zhifa.core.daily.uploads_purge",
+    ],
+)
+# `zhifa daily --watch` runs the day's jobs from this time of day (HH:MM) …
+ZHIFA_DAILY_AT = env.str("ZHIFA_DAILY_AT", "01:00")
+# … checking this often (seconds); a failed job is tried again at the next check.
+ZHIFA_DAILY_CHECK_SECONDS = env.int("ZHIFA_DAILY_CHECK_SECONDS", 60)
+# A job still marked running after this long is taken as abandoned (its process
+# killed without warning) and run again.
+ZHIFA_DAILY_STALE_HOURS = env.int("ZHIFA_DAILY_STALE_HOURS", 6)
