@@ -31,11 +31,12 @@ run: export ZHIFA_DEMO ?= 1
 run: $(STAMP) system-deps
 	$(ZHIFA) migrate --noinput
 	$(ZHIFA) demo --if-empty
-	@# The checkpoint signer, the transcription worker and the dashboard snapshots run beside the server and stop with it.
+	@# The checkpoint signer, the transcription worker, the dashboard snapshots and the daily jobs run beside the server and stop with it.
 	$(ZHIFA) ledger checkpoint --watch & CHECKPOINT=$$!; \
 	$(ZHIFA) assist work & WORKER=$$!; \
 	$(ZHIFA) dashboard_snapshots --watch & SNAPSHOTS=$$!; \
-	trap "kill $$CHECKPOINT $$WORKER $$SNAPSHOTS 2>/dev/null" EXIT; \
+	$(ZHIFA) daily --watch & DAILY=$$!; \
+	trap "kill $$CHECKPOINT $$WORKER $$SNAPSHOTS $$DAILY 2>/dev/null" EXIT; \
 	$(ZHIFA) runserver 127.0.0.1:8000
 
 ## make test: lint, Django checks, migrations and OpenAPI up to date, the whole suite
