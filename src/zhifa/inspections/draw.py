@@ -24,27 +24,51 @@ How a draw is made verifiable (commit, then reveal)
      (categories sorted);
    * ``conflicts``: ``[[target_position, inspector_position], …]``.
 
+   Targets already drawn for the same matter within the plan's *frequency
+   window* are left out of ``targets`` (see "Frequency" below) and frozen
+   apart (``PlanExclusion``), in the same order, as the list
+
+   * ``excluded``: ``[[key, name, plan], …]``, ``plan`` being the id of the
+     earlier plan that drew the target (the lowest id where several did).
+
 2. **Commit.** The platform makes a secret ``nonce`` (32 random bytes from the
    operating system, as 64 hex digits) and builds the *seed material*, a JSON
-   object (see ``seed_material``) holding: the format version ``"v": 1``, the
+   object (see ``seed_material``) holding: the format version ``"v": 2``, the
    plan id, the agency id, the matter code, the ratio (as a decimal string) or
-   the count, the inspectors per target, the frequency, the period, the three
-   digests, the ``beacon_source`` (which public random value will be used: a
-   lottery drawing or beacon pulse not yet produced) and the nonce.
+   the count, the inspectors per target, the frequency, the period, the
+   frequency window (``[start, end]``, ``null`` for 一次性), the four digests
+   (``excluded_digest`` of the ``excluded`` list), the ``beacon_source``
+   (which public random value will be used: a lottery drawing or beacon pulse
+   not yet produced) and the nonce. Plans committed before the frequency was
+   enforced have version 1 material: no window and no ``excluded_digest``.
    ``commitment = hex(SHA-256(canonical(seed material)))`` is recorded in the
    ledger and published (``/api/v1/inspection-draws/``) with the digests and the
    beacon source — but not the nonce.
 
 3. **Draw.** Once the public random value has been produced, the agency enters
    it (``beacon_value``, the text as published, e.g. ``"3 7 1"``). Then
-   ``seed = SHA-256(canonical({"v": 1, "material": seed material,
-   "beacon_value": beacon_value}))`` (32 bytes), and the draw below runs. The
+   ``seed = SHA-256(canonical({"v": v, "material": seed material,
+   "beacon_value": beacon_value}))`` (32 bytes, ``v`` being the material's
+   version), and the draw below runs. The
    nonce, the beacon value, the seed and ``result_digest`` are published at
    once; the frozen lists and the result (the whole material, for re-running
    the draw offline: ``zhifa inspections verify-draw --material FILE``) at
    ``/api/v1/inspection-draws/{id}/material/`` once the plan's period is over
    or every result is published, so that the drawn targets are not told in
    advance.
+
+Frequency
+---------
+
+A plan's frequency (抽查频次) fixes its *window*: the calendar year, half-year
+(1 Jan – 30 Jun, 1 Jul – 31 Dec), quarter or month holding the plan's first
+day, or, for 一次性, all time. A target drawn in another drawn plan of the same
+matter whose period overlaps that window is not eligible: checked once in the
+window, it is not checked again in it (一次性: never again for that matter).
+The ratio applies to the eligible targets. Since the excluded list is digested
+into the commitment, the agency cannot shield a target by calling it drawn
+elsewhere: ``verify-draw`` checks each exclusion against the plan that drew it
+and that no target drawn in the window slipped into ``targets``.
 
 Neither side can bend the result: the agency fixed the libraries and the nonce
 before the beacon existed, and nobody knew the nonce (so nobody could compute
@@ -78,15 +102,17 @@ The draw
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-VERSION = 1
+VERSION = 2
 _TWO64 = 1 << 64
 
 
@@ -108,6 +134,32 @@ def split_categories(text: str) -> list[str]:
     return sorted({part for part in _CATEGORY_SPLIT.split(text or "") if part})
 
 
+# --- Frequency --------------------------------------------------------------------------
+
+# Months in one window of each periodic frequency; 一次性 ("once") has no window
+# but all time.
+WINDOW_MONTHS = {"yearly": 12, "half_yearly": 6, "quarterly": 3, "monthly": 1}
+
+
+def frequency_window(frequency: str, day: date) -> tuple[date, date] | None:
+    """The window of ``frequency`` holding ``day``: first and last day of its
+    calendar year, half-year, quarter or month; ``None`` (all time) for once."""
+    months = WINDOW_MONTHS.get(frequency)
+    if months is None:
+        return None
+    first = (day.month - 1) // months * months + 1
+    last = first + months - 1
+    return (
+        date(day.year, first, 1),
+        date(day.year, last, calendar.monthrange(day.year, last)[1]),
+    )
+
+
+def windows_overlap(window: tuple[date, date] | None, start: date, end: date) -> bool:
+    """Whether a period ``[start, end]`` overlaps ``window`` (all time: always)."""
+    return window is None or (start <= window[1] and end >= window[0])
+
+
 # --- Seed -------------------------------------------------------------------------------
 
 
@@ -127,9 +179,13 @@ def seed_material(
     conflicts_digest: str,
     beacon_source: str,
     nonce: str,
+    excluded_digest: str | None = None,
+    window: tuple[str, str] | None = None,
 ) -> dict:
-    return {
-        "v": VERSION,
+    """The seed material; without ``excluded_digest``, the version 1 material of
+    a plan committed before the frequency was enforced."""
+    material = {
+        "v": 1,
         "plan": plan_id,
         "agency": agency_id,
         "matter": matter_code,
@@ -144,6 +200,13 @@ def seed_material(
         "beacon_source": beacon_source,
         "nonce": nonce,
     }
+    if excluded_digest is not None:
+        material.update(
+            v=VERSION,
+            excluded_digest=excluded_digest,
+            window=None if window is None else list(window),
+        )
+    return material
 
 
 def commitment_of(material: dict) -> str:
@@ -152,7 +215,7 @@ def commitment_of(material: dict) -> str:
 
 def seed_of(material: dict, beacon_value: str) -> bytes:
     return hashlib.sha256(
-        canonical({"v": VERSION, "material": material, "beacon_value": beacon_value})
+        canonical({"v": material["v"], "material": material, "beacon_value": beacon_value})
     ).digest()
 
 

@@ -2,6 +2,7 @@
 to every input, conflicts and categories honoured."""
 
 import hashlib
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -170,3 +171,50 @@ def test_sparse_shuffle_equals_the_in_place_fisher_yates(n, k):
         j = i + stream.below(n - i)
         items[i], items[j] = items[j], items[i]
     assert draw.partial_shuffle(draw.HashStream(SEED), n, k) == items[:k]
+
+
+@pytest.mark.parametrize(
+    ("frequency", "day", "window"),
+    [
+        ("yearly", "2025-12-31", ("2025-01-01", "2025-12-31")),
+        ("yearly", "2026-01-01", ("2026-01-01", "2026-12-31")),
+        ("half_yearly", "2026-06-30", ("2026-01-01", "2026-06-30")),
+        ("half_yearly", "2026-07-01", ("2026-07-01", "2026-12-31")),
+        ("quarterly", "2026-03-31", ("2026-01-01", "2026-03-31")),
+        ("quarterly", "2026-04-01", ("2026-04-01", "2026-06-30")),
+        ("quarterly", "2026-12-31", ("2026-10-01", "2026-12-31")),
+        ("monthly", "2028-02-10", ("2028-02-01", "2028-02-29")),
+        ("monthly", "2026-02-28", ("2026-02-01", "2026-02-28")),
+    ],
+)
+def test_frequency_window_is_the_calendar_window_holding_the_day(frequency, day, window):
+    expected = tuple(date.fromisoformat(d) for d in window)
+    assert draw.frequency_window(frequency, date.fromisoformat(day)) == expected
+
+
+def test_once_has_no_window_and_overlaps_everything():
+    assert draw.frequency_window("once", date(2026, 5, 1)) is None
+    assert draw.windows_overlap(None, date(2000, 1, 1), date(2000, 1, 1))
+    june = draw.frequency_window("monthly", date(2026, 6, 15))
+    assert draw.windows_overlap(june, date(2026, 6, 30), date(2026, 7, 5))
+    assert not draw.windows_overlap(june, date(2026, 7, 1), date(2026, 7, 5))
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_windows_hold_the_day_and_nest(day):
+    windows = [draw.frequency_window(f, day) for f in draw.WINDOW_MONTHS]
+    for start, end in windows:
+        assert start <= day <= end and start.day == 1
+    # Each window lies within the next wider one.
+    for narrow, wide in zip(windows[1:], windows, strict=False):
+        assert wide[0] <= narrow[0] and narrow[1] <= wide[1]
+
+
+def test_version_1_material_is_unchanged_version_2_adds_the_exclusion():
+    v1 = material()
+    assert v1["v"] == 1 and "excluded_digest" not in v1
+    v2 = material(excluded_digest="f" * 64, window=("2026-10-01", "2026-12-31"))
+    assert v2["v"] == 2 and v2["window"] == ["2026-10-01", "2026-12-31"]
+    assert draw.commitment_of(v2) != draw.commitment_of(material(excluded_digest="e" * 64))
+    wrapped = draw.canonical({"v": 2, "material": v2, "beacon_value": "1"})
+    assert draw.seed_of(v2, "1") == hashlib.sha256(wrapped).digest()
