@@ -31,7 +31,20 @@ A4 = (8.27, 11.69)
 # fontTools (used by matplotlib for fonts) logs every glyph it subsets at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
-UNRECORDED = "行政复议、行政诉讼及其结果：本系统尚未记录，未纳入统计。"
+# The columns of the remedies table: (label, outcomes counted in it).
+REMEDY_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("维持", ("upheld",)),
+    ("驳回", ("dismissed",)),
+    ("撤销", ("revoked", "partly_revoked")),
+    ("确认违法", ("confirmed_illegal",)),
+    ("变更", ("varied",)),
+    ("责令重作", ("remade",)),
+    ("撤回、调解、终止", ("withdrawn", "settled", "terminated")),
+)
+REMEDY_NOTE = (
+    "新收按申请复议或起诉之日、审结及各结果按复议决定、裁判或纠正之日计入本年度；"
+    "撤销含部分撤销；数据来自各案登记的复议、诉讼及纠错结果。"
+)
 
 
 @cache
@@ -71,6 +84,19 @@ def other_table(stats: AnnualStats) -> list[list]:
         ["申请人民法院强制执行", stats.court_applications],
         ["决定更正（被更正的决定记录）", stats.corrected_decisions],
     ]
+
+
+def remedy_table(stats: AnnualStats) -> tuple[list[str], list[list]]:
+    from zhifa.remedies.models import Remedy
+
+    headers = ["渠道", "新收", "审结", *[label for label, _o in REMEDY_COLUMNS]]
+    rows = []
+    for channel, label in Remedy.Channel.choices:
+        counts = stats.remedies.get(channel, {})
+        outcomes = [sum(counts.get(o, 0) for o in group) for _label, group in REMEDY_COLUMNS]
+        filed = "—" if channel == Remedy.Channel.SELF_CORRECTION else counts.get("filed", 0)
+        rows.append([label, filed, counts.get("decided", 0), *outcomes])
+    return headers, rows
 
 
 def agency_table(stats: AnnualStats) -> tuple[list[str], list[list]]:
@@ -133,7 +159,13 @@ def render_pdf(stats: AnnualStats) -> bytes:
             penalty_rows,
         )
         _table(fig, 0.30, 0.2, "三、程序、听证与强制", ["项目", "数量"], other_table(stats))
-        fig.text(0.08, 0.04, UNRECORDED, fontsize=8.5)
+        pdf.savefig(fig)
+
+        # Page 2: reconsideration, litigation and the agency's own corrections.
+        fig = Figure(figsize=A4)
+        headers, rows = remedy_table(stats)
+        _table(fig, 0.94, 0.1, "四、行政复议、行政诉讼与自行纠正（件）", headers, rows)
+        fig.text(0.08, 0.80, REMEDY_NOTE, fontsize=8, wrap=True)
         pdf.savefig(fig)
 
         # Page 2: the charts.
@@ -172,7 +204,7 @@ def render_pdf(stats: AnnualStats) -> bytes:
                     fig,
                     0.94,
                     0.022 * (len(chunk) + 1),
-                    "四、各执法主体",
+                    "五、各执法主体",
                     headers,
                     chunk,
                     [0.46, 0.16, 0.16, 0.22],
@@ -214,7 +246,12 @@ def render_xlsx(stats: AnnualStats) -> bytes:
     sheet.append(["项目", "数量"])
     for row in other_table(stats):
         sheet.append(row)
-    sheet.append([UNRECORDED])
+    sheet = workbook.create_sheet("复议诉讼纠错")
+    headers, rows = remedy_table(stats)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    sheet.append([REMEDY_NOTE])
     if len(stats.agencies) > 1:
         sheet = workbook.create_sheet("各执法主体")
         headers, rows = agency_table(stats)

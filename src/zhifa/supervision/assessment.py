@@ -16,8 +16,11 @@ weighted mean of the indicators that exist). The weights are
   has passed, or that were archived) archived by it (REC-10);
 - ``reasons_pass``: cases decided in the year whose structured reasons pass
   the checker without a blocking finding (RSN-04);
-- ``corrections``: 100 × (1 − (corrected decisions + decisions withdrawn from
-  the portal) / decisions); the two counts are shown too;
+- ``corrections``: 100 × (1 − decisions corrected / decisions), where a
+  decision is corrected when its record was corrected, its publication was
+  withdrawn, or a reconsideration, a court or the agency itself revoked,
+  varied, remade or confirmed it illegal in the year (each case counted once);
+  the three counts are shown too;
 - ``evaluation_score``: the mean total of the year's evaluated case files (SUP-02);
 - ``satisfaction``: share of portal survey answers 满意 or 非常满意 in the year
   (target ``ZHIFA_SUPERVISION_SATISFACTION_TARGET``).
@@ -41,7 +44,7 @@ INDICATORS: list[tuple[str, str]] = [
     ("av_coverage", "法定环节音像记录覆盖率"),
     ("archive_on_time", "按时归档率"),
     ("reasons_pass", "说明理由校验通过率"),
-    ("corrections", "决定未被更正撤回率"),
+    ("corrections", "决定未被纠错率"),
     ("evaluation_score", "案卷评查平均分"),
     ("satisfaction", "社会满意度"),
 ]
@@ -72,6 +75,7 @@ class Assessment:
     indicators: dict[str, Indicator]
     corrected: int = 0
     withdrawn: int = 0
+    revoked: int = 0
     rank: int = 0
     weights: dict[str, float] = field(default_factory=dict)
 
@@ -160,31 +164,53 @@ def reasons_pass(agency: Agency, year: int) -> Indicator:
     return Indicator("reasons_pass", passed, total)
 
 
-def correction_counts(agency: Agency, year: int) -> tuple[int, int, int]:
-    """(decisions in force, corrected decision records, decisions withdrawn from
-    the portal) of the year."""
+@dataclass
+class Corrections:
+    decided: int  # decisions in force made in the year
+    corrected: int  # decision records corrected in the year
+    withdrawn: int  # published decisions withdrawn in the year
+    revoked: int  # remedy outcomes in force that changed a decision, decided in the year
+    affected: int  # the cases (or, without a case, publications) behind the three
+
+
+def correction_counts(agency: Agency, year: int) -> Corrections:
+    from datetime import date
+
     from zhifa.cases.models import Record
     from zhifa.disclosures.models import Disclosure, Takedown
     from zhifa.reasons.selectors import DECISION_KINDS
+    from zhifa.remedies.selectors import changed
 
     first, after = year_bounds(year)
     cases = Case.objects.filter(agency=agency)
     decided = decisions_in(cases, year).count()
-    corrected = Record.objects.filter(
-        case__in=cases,
-        kind__in=DECISION_KINDS,
-        superseded_by__isnull=False,
-        occurred_at__gte=first,
-        occurred_at__lt=after,
-    ).count()
-    withdrawn = Takedown.objects.filter(
-        agency=agency,
-        kind=Takedown.Kind.WITHDRAWN,
-        disclosure__kind=Disclosure.Kind.DECISION,
-        at__gte=first,
-        at__lt=after,
-    ).count()
-    return decided, corrected, withdrawn
+    corrected = list(
+        Record.objects.filter(
+            case__in=cases,
+            kind__in=DECISION_KINDS,
+            superseded_by__isnull=False,
+            occurred_at__gte=first,
+            occurred_at__lt=after,
+        ).values_list("case_id", flat=True)
+    )
+    withdrawn = list(
+        Takedown.objects.filter(
+            agency=agency,
+            kind=Takedown.Kind.WITHDRAWN,
+            disclosure__kind=Disclosure.Kind.DECISION,
+            at__gte=first,
+            at__lt=after,
+        ).values_list("disclosure_id", "disclosure__case_id_ref")
+    )
+    revoked = list(
+        changed(cases, date(year, 1, 1), date(year + 1, 1, 1)).values_list("case_id", flat=True)
+    )
+    affected = (
+        {("case", c) for c in corrected}
+        | {("case", c) if c else ("disclosure", d) for d, c in withdrawn}
+        | {("case", c) for c in revoked}
+    )
+    return Corrections(decided, len(corrected), len(withdrawn), len(revoked), len(affected))
 
 
 def evaluation_score(agency: Agency, year: int) -> Indicator:
@@ -211,14 +237,14 @@ def satisfaction(agency: Agency, year: int) -> Indicator:
 
 
 def assess(agency: Agency, year: int, *, today=None) -> Assessment:
-    decided, corrected, withdrawn = correction_counts(agency, year)
+    counts = correction_counts(agency, year)
     indicators = [
         publication_on_time(agency, year, today),
         major_reviewed(agency, year),
         av_coverage(agency, year),
         archive_on_time(agency, year, today),
         reasons_pass(agency, year),
-        Indicator("corrections", max(decided - corrected - withdrawn, 0), decided),
+        Indicator("corrections", max(counts.decided - counts.affected, 0), counts.decided),
         evaluation_score(agency, year),
         satisfaction(agency, year),
     ]
@@ -226,8 +252,9 @@ def assess(agency: Agency, year: int, *, today=None) -> Assessment:
         agency=agency,
         year=year,
         indicators={i.key: i for i in indicators},
-        corrected=corrected,
-        withdrawn=withdrawn,
+        corrected=counts.corrected,
+        withdrawn=counts.withdrawn,
+        revoked=counts.revoked,
         weights=dict(settings.ZHIFA_SUPERVISION_ASSESSMENT_WEIGHTS),
     )
 

@@ -13,6 +13,10 @@ human look, not a verdict.
   smallest, among at least ``FINE_MIN_CASES`` decisions with a fine.
 - ``corrected``: an officer (the lead handler) or an agency with at least
   ``CORRECTED_MIN`` decisions corrected after they were recorded.
+- ``revoked``: an officer (the lead handler) or an agency with at least
+  ``REVOKED_MIN`` decisions revoked, varied, remade or confirmed illegal by a
+  reconsideration, a court or the agency's own correction (the remedy outcomes
+  in force, by the day they were decided).
 - ``near_limit``: open cases whose time limit falls within
   ``LIMIT_WARNING_WORKDAYS`` working days, per agency.
 - ``no_penalty``: an officer who closed at least ``NO_PENALTY_MIN`` penalty
@@ -39,12 +43,14 @@ from zhifa.cases.models import CaseOfficer, Record, Stage
 from zhifa.catalogues.models import ActionKind, Band
 from zhifa.media.models import MediaItem
 from zhifa.reasons.models import Reasons
+from zhifa.remedies import selectors as remedies
 from zhifa.supervision.stats import DECISION_KINDS, amount_of
 from zhifa.supervision.watches import cases_near_limit
 
 KINDS = {
     "fine_dispersion": "同类违法行为罚款金额差异过大",
     "corrected": "执法决定被更正较多",
+    "revoked": "执法决定被撤销、变更或确认违法较多",
     "near_limit": "临近办理时限的案件",
     "no_penalty": "结案不予处罚比例异常",
     "late_uploads": "音像记录逾期存储较多",
@@ -137,18 +143,11 @@ def fine_dispersion(scope) -> list[Finding]:
     return findings
 
 
-def corrected(scope) -> list[Finding]:
-    case_ids = list(
-        Record.objects.filter(
-            case__in=scope.cases,
-            kind__in=DECISION_KINDS,
-            superseded_by__isnull=False,
-            occurred_at__gte=_since(),
-        )
-        .order_by()
-        .values_list("case_id", flat=True)
-    )
-    minimum = settings.ZHIFA_SUPERVISION_CORRECTED_MIN
+def _per_officer_and_agency(
+    kind: str, scope, case_ids: list[int], minimum: int, describe
+) -> list[Finding]:
+    """Findings for each lead officer and each agency with at least ``minimum`` of
+    ``case_ids`` (a case listed once per event); ``describe(events, cases)``."""
     leads = _leads(set(case_ids))
     by_officer: dict[tuple[int, str], list[int]] = defaultdict(list)
     for case_id in case_ids:
@@ -156,10 +155,10 @@ def corrected(scope) -> list[Finding]:
             by_officer[leads[case_id]].append(case_id)
     findings = [
         Finding(
-            "corrected",
+            kind,
             f"officer-{officer_id}",
             f"执法人员 {name}",
-            f"{len(ids)} 次决定更正，涉及 {len(set(ids))} 件案件",
+            describe(len(ids), len(set(ids))),
             sorted(set(ids)),
         )
         for (officer_id, name), ids in sorted(by_officer.items())
@@ -173,16 +172,55 @@ def corrected(scope) -> list[Finding]:
         by_agency[(agency_id, name)].extend([case_id] * times[case_id])
     findings += [
         Finding(
-            "corrected",
+            kind,
             f"agency-{agency_id}",
             name,
-            f"{len(ids)} 次决定更正，涉及 {len(set(ids))} 件案件",
+            describe(len(ids), len(set(ids))),
             sorted(set(ids)),
         )
         for (agency_id, name), ids in sorted(by_agency.items())
         if len(ids) >= minimum
     ]
     return findings
+
+
+def corrected(scope) -> list[Finding]:
+    case_ids = list(
+        Record.objects.filter(
+            case__in=scope.cases,
+            kind__in=DECISION_KINDS,
+            superseded_by__isnull=False,
+            occurred_at__gte=_since(),
+        )
+        .order_by()
+        .values_list("case_id", flat=True)
+    )
+    return _per_officer_and_agency(
+        "corrected",
+        scope,
+        case_ids,
+        settings.ZHIFA_SUPERVISION_CORRECTED_MIN,
+        lambda events, cases: f"{events} 次决定更正，涉及 {cases} 件案件",
+    )
+
+
+def revoked(scope) -> list[Finding]:
+    since = timezone.localdate(_since())
+    case_ids = list(
+        remedies.changed(scope.cases, since, timezone.localdate() + timedelta(days=1))
+        .order_by()
+        .values_list("case_id", flat=True)
+    )
+    return _per_officer_and_agency(
+        "revoked",
+        scope,
+        case_ids,
+        settings.ZHIFA_SUPERVISION_REVOKED_MIN,
+        lambda events, cases: (
+            f"{events} 项决定经行政复议、行政诉讼或自行纠正被撤销、变更、"
+            f"责令重作或确认违法，涉及 {cases} 件案件"
+        ),
+    )
 
 
 def near_limit(scope) -> list[Finding]:
@@ -278,7 +316,7 @@ def late_uploads(scope) -> list[Finding]:
     return findings
 
 
-CHECKS = (fine_dispersion, corrected, near_limit, no_penalty, late_uploads)
+CHECKS = (fine_dispersion, corrected, revoked, near_limit, no_penalty, late_uploads)
 
 
 def findings(scope) -> list[Finding]:

@@ -7,8 +7,10 @@ move to 结案. Amounts are the fines written on those decisions. A penalty's
 kinds (行政处罚法第九条) are read from the decision's conclusion text, the one
 place the record holds them today; a case may carry several kinds.
 
-Reviews (行政复议), litigation (行政诉讼) and their outcomes are not recorded in
-Zhifa yet: the report says so instead of printing zeros.
+Reconsiderations (行政复议), litigation (行政诉讼) and the agency's own corrections
+count from the remedy outcomes in force (``zhifa.remedies``): filed by the day
+the application or suit was filed, concluded (and by outcome) by the day of the
+reconsideration decision, judgment or correction.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class AnnualStats:
     coercive_executions: int
     court_applications: int
     corrected_decisions: int
+    remedies: dict[str, Counter] = field(default_factory=dict)
     per_agency: list[tuple[Agency, int, int, Decimal]] = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
 
@@ -221,6 +224,8 @@ def annual_stats(agencies: QuerySet[Agency], year: int, *, title: str) -> Annual
         occurred_at__lt=after,
     ).count()
 
+    from zhifa.remedies.selectors import year_counts
+
     agency_list = list(agencies.order_by("name"))
     labels = dict(PENALTY_KINDS_LABELS)
     return AnnualStats(
@@ -232,6 +237,7 @@ def annual_stats(agencies: QuerySet[Agency], year: int, *, title: str) -> Annual
         by_month=by_month,
         procedures=dict(procedures),
         corrected_decisions=corrected,
+        remedies=year_counts(cases, year),
         per_agency=[
             (a, *per_agency[a.pk])
             for a in agency_list

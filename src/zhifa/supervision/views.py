@@ -251,7 +251,8 @@ def annual_view(request):
             "stats": stats,
             "kind_table": annual.kind_table(stats),
             "other_table": annual.other_table(stats),
-            "unrecorded": annual.UNRECORDED,
+            "remedy_table": annual.remedy_table(stats),
+            "remedy_note": annual.REMEDY_NOTE,
             "years": list(range(this_year, this_year - 6, -1)),
             "year": year,
             "agency_param": scope.agency.pk if scope.agency and scope.region else "",
@@ -541,6 +542,7 @@ def assessment_view(request):
                 *[label for _k, label in assessment.INDICATORS],
                 "决定被更正",
                 "决定被撤回",
+                "决定被撤销、变更或确认违法",
             ],
             rows=[
                 [
@@ -550,6 +552,7 @@ def assessment_view(request):
                     *[r.indicators[k].value for k, _ in assessment.INDICATORS],
                     r.corrected,
                     r.withdrawn,
+                    r.revoked,
                 ]
                 for r in rows
             ],

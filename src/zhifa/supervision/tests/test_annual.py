@@ -39,8 +39,36 @@ case_spec = st.fixed_dictionaries(
         "phrases": st.sets(st.sampled_from(sorted(PHRASES)), max_size=2),
         "hearing": st.booleans(),
         "corrected_fine": st.none() | st.sampled_from(["300.00", "0.00"]),
+        "remedy": st.none()
+        | st.sampled_from(
+            [
+                ("reconsideration", "revoked"),
+                ("reconsideration", "pending"),
+                ("litigation", "upheld"),
+                ("litigation", "confirmed_illegal"),
+                ("self_correction", "varied"),
+            ]
+        ),
     }
 )
+
+
+def record_remedy(t, case, channel: str, outcome: str):
+    from zhifa.remedies.services import remedy_record
+
+    today = timezone.localdate()
+    external = channel != "self_correction"
+    return remedy_record(
+        actor=t.reviewer,
+        case=case,
+        channel=channel,
+        outcome=outcome,
+        instance="first" if channel == "litigation" else "",
+        body="示范县人民政府" if external else "",
+        document_number="示政复决〔2026〕1号" if outcome != "pending" else "",
+        filed_on=today if external else None,
+        decided_on=None if outcome == "pending" else today,
+    )
 
 
 def expected_kinds(spec, fine: Decimal) -> set[str]:
@@ -62,6 +90,7 @@ def test_the_totals_equal_the_case_data(market, specs):
         expected_fines = Counter()
         expected_penalties = Counter()
         hearings = corrected = 0
+        remedies = {c: Counter() for c in ("reconsideration", "litigation", "self_correction")}
         for spec in specs:
             conclusion = "，".join(PHRASES[p] for p in sorted(spec["phrases"])) or "准予许可。"
             case, record = decided_case(
@@ -81,6 +110,14 @@ def test_the_totals_equal_the_case_data(market, specs):
             if spec["hearing"]:
                 add(market, case, "hearing_application")
                 hearings += 1
+            if spec["remedy"] is not None:
+                channel, outcome = spec["remedy"]
+                record_remedy(market, case, channel, outcome)
+                if channel != "self_correction":
+                    remedies[channel]["filed"] += 1
+                if outcome != "pending":
+                    remedies[channel]["decided"] += 1
+                    remedies[channel][outcome] += 1
             expected_started[spec["kind"]] += 1
             expected_decided[spec["kind"]] += 1
             expected_fines[spec["kind"]] += fine
@@ -98,6 +135,7 @@ def test_the_totals_equal_the_case_data(market, specs):
         assert {code: n for code, _l, n in stats.penalty_kinds} == dict(expected_penalties)
         assert stats.hearings_requested == hearings
         assert stats.corrected_decisions == corrected
+        assert stats.remedies == remedies
         assert sum(stats.by_month) == len(specs)
         assert stats.by_month[timezone.localdate().month - 1] == len(specs)
         # Another year holds none of it.
@@ -122,17 +160,22 @@ def pdf_text(data: bytes, tmp_path) -> str:
 
 
 def test_the_pdf_and_the_workbook_show_the_figures(market, tmp_path):
-    decided_case(market, fine="2345.67", conclusion="给予警告，并处罚款。")
+    case, _ = decided_case(market, fine="2345.67", conclusion="给予警告，并处罚款。")
+    record_remedy(market, case, "reconsideration", "revoked")
     stats = annual_stats(Agency.objects.filter(pk=market.agency.pk), YEAR, title="示范县年报")
     text = pdf_text(annual.render_pdf(stats), tmp_path)
     for expected in ("示范县年报", "行政处罚", "行政许可", "2,345.67", "警告、通报批评", "听证"):
         assert expected in text
-    assert "行政复议" in text  # says plainly what is not recorded
+    assert "四、行政复议、行政诉讼与自行纠正" in text and "自行纠正" in text
 
     book = load_workbook(BytesIO(annual.render_xlsx(stats)))
     sheet = book["按执法类别"]
     penalty = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "行政处罚")
     assert penalty[2] == 1 and penalty[5] == pytest.approx(2345.67)
+    remedies = {r[0]: r for r in book["复议诉讼纠错"].iter_rows(values_only=True)}
+    # 渠道, 新收, 审结, 维持, 驳回, 撤销, …
+    assert remedies["行政复议"][:6] == ("行政复议", 1, 1, 0, 0, 1)
+    assert remedies["行政诉讼"][1:3] == (0, 0)
     assert {r[0] for r in book["处罚种类"].iter_rows(values_only=True)} >= {
         "罚款",
         "警告、通报批评",

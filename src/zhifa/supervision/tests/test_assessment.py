@@ -244,3 +244,30 @@ def test_reasons_pass_rate_over_data(county, market):
     indicator = assessment.reasons_pass(county.market, YEAR)
     # The test kit saves complete reasons that pass every blocking check.
     assert (indicator.numerator, indicator.denominator) == (len(with_reasons), len(with_reasons))
+
+
+def test_corrected_withdrawn_and_revoked_decisions_count_once_per_case(market):
+    from zhifa.remedies.tests.test_services import published_decision
+    from zhifa.supervision.testing import decide, decided_case
+    from zhifa.supervision.tests.test_annual import record_remedy
+
+    decided_case(market, fine="100.00")  # untouched
+    corrected, record = decided_case(market, fine="500.00")
+    decide(market, corrected, fine="300.00", conclusion="罚款叁佰元。", supersedes=record)
+    # Revoked on reconsideration: its publication is withdrawn by the same act, and a
+    # later correction of the same case adds no second case to the count.
+    revoked, record = decided_case(market, fine="800.00")
+    published_decision(market, revoked, record)
+    record_remedy(market, revoked, "reconsideration", "revoked")
+    decide(market, revoked, fine="0.00", conclusion="撤销原处罚。", supersedes=record)
+    upheld, _ = decided_case(market, fine="900.00")
+    record_remedy(market, upheld, "litigation", "upheld")
+
+    result = assessment.assess(market.agency, YEAR)
+    assert (result.corrected, result.withdrawn, result.revoked) == (2, 1, 1)
+    indicator = result.indicators["corrections"]
+    assert (indicator.numerator, indicator.denominator) == (4 - 2, 4)
+    counts = assessment.correction_counts(market.agency, YEAR)
+    assert counts.affected == 2
+    # Another year: nothing.
+    assert assessment.correction_counts(market.agency, YEAR - 1).revoked == 0

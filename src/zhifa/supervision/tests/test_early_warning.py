@@ -95,6 +95,49 @@ def test_corrected_decisions_are_found_per_officer_and_agency(county, market, se
     assert all(f.case_ids == [case.pk] for f in found.values())
 
 
+def test_revoked_decisions_are_found_per_officer_and_agency(county, market, safety, settings):
+    from zhifa.supervision.tests.test_annual import record_remedy
+
+    revoked, _ = decided_case(market, fine="500.00")
+    record_remedy(market, revoked, "reconsideration", "revoked")
+    illegal, _ = decided_case(market, fine="800.00")
+    record_remedy(market, illegal, "litigation", "confirmed_illegal")
+    # Neither an upheld decision, nor a pending matter, nor another agency's case counts.
+    upheld, _ = decided_case(market, fine="900.00")
+    record_remedy(market, upheld, "litigation", "upheld")
+    pending, _ = decided_case(market, fine="900.00")
+    record_remedy(market, pending, "reconsideration", "pending")
+    other, _ = decided_case(safety, fine="100.00")
+    record_remedy(safety, other, "self_correction", "revoked")
+    settings.ZHIFA_SUPERVISION_REVOKED_MIN = 3
+    assert early_warning.revoked(region(county)) == []
+    settings.ZHIFA_SUPERVISION_REVOKED_MIN = 2
+    found = {f.key: f for f in early_warning.revoked(region(county))}
+    lead = revoked.assignments.get(is_lead=True).officer
+    assert set(found) == {f"officer-{lead.pk}", f"agency-{county.market.pk}"}
+    assert all(f.case_ids == sorted([revoked.pk, illegal.pk]) for f in found.values())
+    assert found[f"agency-{county.market.pk}"].kind_label == "执法决定被撤销、变更或确认违法较多"
+    # Corrected by a later entry (the first instance reversed): it no longer counts.
+    from zhifa.remedies.models import Remedy
+    from zhifa.remedies.services import remedy_record
+
+    first = Remedy.objects.get(case=illegal)
+    remedy_record(
+        actor=market.reviewer,
+        case=illegal,
+        supersedes=first,
+        correction_reason="二审改判，一审结果登记更正",
+        channel="litigation",
+        instance="second",
+        outcome="upheld",
+        body="示范市中级人民法院",
+        document_number="（2026）示行终1号",
+        filed_on=first.filed_on,
+        decided_on=first.decided_on,
+    )
+    assert early_warning.revoked(region(county)) == []
+
+
 def test_cases_near_their_limit_are_found_per_agency(county, market):
     today = timezone.localdate()
     horizon = workdays_add(today, 2).date
