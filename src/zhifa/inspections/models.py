@@ -6,12 +6,16 @@ with the conflicts of interest (回避, ``Conflict``) declared between inspector
 and targets. A ``Plan`` draws a share of the targets and pairs inspectors with
 each, verifiably (see ``zhifa.inspections.draw``): the libraries are frozen into
 ``PlanTarget`` / ``PlanInspector`` / ``PlanConflict`` rows whose digests are
-committed and published before the draw. Each drawn target becomes an
-``Inspection`` whose result goes 未录入 → 待审核 → 审核退回 | 不通过 | 审核通过 →
-已公示 through append-only ``InspectionResult`` and ``ResultReview`` rows.
+committed and published before the draw; targets already drawn within the
+plan's frequency window are left out, as ``PlanExclusion`` rows, digested too.
+Each drawn target becomes an ``Inspection`` whose result goes 未录入 → 待审核 →
+审核退回 | 不通过 | 审核通过 → 已公示 through append-only ``InspectionResult`` and
+``ResultReview`` rows.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +23,7 @@ from django.db.models import Q
 
 from zhifa.accounts.models import Agency, Officer
 from zhifa.catalogues.models import Matter
+from zhifa.inspections.draw import frequency_window
 
 
 class InspectionMatter(models.Model):
@@ -190,6 +195,11 @@ class Conflict(models.Model):
 class Plan(models.Model):
     """A 抽查计划 (INS-01): one matter, a ratio or a count, a frequency and a period.
 
+    One plan is one round. Its frequency (每年/每半年/每季度/每月一次) allows one
+    round of that frequency per calendar window for the matter, and leaves out
+    of the draw the targets already drawn for the matter within the window
+    (一次性: ever); see ``services.plan_create`` and ``services.plan_commit``.
+
     ``draft`` → ``committed`` (libraries frozen, commitment published) →
     ``drawn`` (seed revealed, inspections created). What the commitment and the
     draw used is kept on the plan and its frozen rows, so the draw can be re-run.
@@ -246,6 +256,13 @@ class Plan(models.Model):
     targets_digest = models.CharField("检查对象名录摘要", max_length=64, blank=True)
     inspectors_digest = models.CharField("检查人员名录摘要", max_length=64, blank=True)
     conflicts_digest = models.CharField("回避名单摘要", max_length=64, blank=True)
+    excluded_digest = models.CharField(
+        "频次排除名单摘要",
+        max_length=64,
+        blank=True,
+        help_text="按抽查频次排除的、本频次周期内已抽中的检查对象名单的摘要；"
+        "按频次排除施行前冻结的计划为空",
+    )
     nonce = models.CharField(
         "承诺随机串", max_length=64, blank=True, help_text="抽取前保密，抽取后公开"
     )
@@ -290,6 +307,50 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def frequency_window(self) -> tuple[date, date] | None:
+        """The window of the plan's frequency holding its first day (``None``:
+        一次性, all time); see ``draw.frequency_window``."""
+        return frequency_window(self.frequency, self.period_start)
+
+    @property
+    def frequency_window_name(self) -> str:
+        """The window by name: 2026年, 2026年下半年, 2026年第三季度, 2026年7月;
+        empty for 一次性."""
+        window = self.frequency_window
+        if window is None:
+            return ""
+        start = window[0]
+        match self.frequency:
+            case Plan.Frequency.YEARLY:
+                return f"{start.year}年"
+            case Plan.Frequency.HALF_YEARLY:
+                return f"{start.year}年{'上' if start.month == 1 else '下'}半年"
+            case Plan.Frequency.QUARTERLY:
+                return f"{start.year}年第{'一二三四'[(start.month - 1) // 3]}季度"
+        return f"{start.year}年{start.month}月"
+
+    @property
+    def frequency_window_label(self) -> str:
+        """The window as the plan page and the ledger say it: 本年度（2026年）,
+        本半年（2026年下半年）, 本季度（2026年第三季度）, 本月（2026年7月）, 该事项以往."""
+        name = self.frequency_window_name
+        if not name:
+            return "该事项以往"
+        unit = {
+            Plan.Frequency.YEARLY: "本年度",
+            Plan.Frequency.HALF_YEARLY: "本半年",
+            Plan.Frequency.QUARTERLY: "本季度",
+        }.get(self.frequency, "本月")
+        return f"{unit}（{name}）"
+
+    def exclusion_note(self, count: int) -> str:
+        """Why ``count`` targets of the library were left out of the draw."""
+        return (
+            f"因抽查频次（{self.get_frequency_display()}）排除"
+            f"{self.frequency_window_label}已抽中的对象 {count} 户"
+        )
+
 
 class PlanTarget(models.Model):
     """A target as frozen into a plan's library at commitment (INS-01): a copy of
@@ -317,6 +378,44 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
+
+
+class PlanExclusion(models.Model):
+    """A target of the library left out of a plan at commitment because another
+    plan of the same matter drew it within the plan's frequency window (INS-01);
+    digested into the commitment with the plan that drew it."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name="抽查计划", on_delete=models.PROTECT, related_name="exclusions"
+    )
+    position = models.PositiveIntegerField(
+        "序号", help_text="排除名单中的位置，从 0 起，与检查对象名录同一排序"
+    )
+    target = models.ForeignKey(
+        InspectionTarget, verbose_name="检查对象", on_delete=models.PROTECT, related_name="+"
+    )
+    key = models.CharField("标识", max_length=255, help_text="统一社会信用代码，无代码的为名称")
+    name = models.CharField("名称", max_length=255)
+    drawn_in = models.ForeignKey(
+        Plan,
+        verbose_name="已抽中该对象的计划",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "按频次排除的检查对象"
+        verbose_name_plural = "按频次排除的检查对象"
+        ordering = ["plan_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "position"], name="planexclusion_unique_position"
+            ),
+            models.UniqueConstraint(fields=["plan", "target"], name="planexclusion_unique_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.drawn_in}）"
 
 
 class PlanInspector(models.Model):

@@ -7,6 +7,7 @@ The public commitment of each draw is readable by anyone (``public_draw_list``).
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from zhifa.accounts.selectors import agency_list
 from zhifa.inspections.models import (
@@ -16,6 +17,7 @@ from zhifa.inspections.models import (
     InspectionResult,
     InspectionTarget,
     Plan,
+    PlanExclusion,
     PoolMember,
 )
 
@@ -44,12 +46,35 @@ def conflict_list(*, actor) -> QuerySet[Conflict]:
     ).select_related("officer", "target", "declared_by")
 
 
+def _excluded_count() -> Coalesce:
+    """Targets left out of the plan for its frequency (INS-01)."""
+    rows = (
+        PlanExclusion.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def plan_list(*, actor) -> QuerySet[Plan]:
     return (
         Plan.objects.filter(agency__in=agency_list(actor=actor))
         .select_related("agency", "matter")
-        .annotate(drawn_count=Count("inspections"))
+        .annotate(drawn_count=Count("inspections"), excluded_count=_excluded_count())
         .order_by("-created_at", "-pk")
+    )
+
+
+def exclusion_sources(plan: Plan) -> list[dict]:
+    """The plans whose drawn targets were left out of ``plan`` for its frequency,
+    with how many each (INS-01): ``drawn_in``, ``drawn_in__name``, ``n``."""
+    return list(
+        PlanExclusion.objects.filter(plan=plan)
+        .values("drawn_in", "drawn_in__name")
+        .annotate(n=Count("pk"))
+        .order_by("drawn_in")
     )
 
 
@@ -105,6 +130,6 @@ def public_draw_list() -> QuerySet[Plan]:
     return (
         Plan.objects.filter(~Q(status=Plan.Status.DRAFT))
         .select_related("agency", "matter")
-        .annotate(drawn_count=Count("inspections"))
+        .annotate(drawn_count=Count("inspections"), excluded_count=_excluded_count())
         .order_by("-committed_at", "-pk")
     )

@@ -38,6 +38,7 @@ from zhifa.inspections.models import (
     InspectionTarget,
     Plan,
     PlanConflict,
+    PlanExclusion,
     PlanInspector,
     PlanTarget,
     PoolMember,
@@ -426,6 +427,11 @@ def plan_create(
     count: int | None = None,
     inspectors_per_target: int | None = None,
 ) -> Plan:
+    """Make a draft plan (one round of the matter's random inspection).
+
+    Refused when the round of its frequency is already taken: a plan of the
+    same matter and the same periodic frequency, committed or drawn, starts in
+    the same calendar window (``_refuse_second_round``)."""
     require_inspection_manager(actor, matter.agency)
     name = _text(name, "计划名称", Plan, "name", required=True)
     ratio = _ratio(ratio_percent)
@@ -442,6 +448,10 @@ def plan_create(
         raise InvalidInput("每个检查对象至少匹配 2 名检查人员。", code="too_few_per_target")
     if not matter.is_active:
         raise Conflict("该随机抽查事项已停用。", code="matter_inactive")
+    _lock_matter(matter)
+    _refuse_second_round(
+        Plan(matter=matter, frequency=frequency, period_start=period_start, period_end=period_end)
+    )
     plan = Plan.objects.create(
         agency=matter.agency,
         matter=matter,
@@ -479,6 +489,117 @@ def _locked_plan(plan: Plan) -> Plan:
     # Re-read under a row lock: two people committing or drawing the same plan
     # at once must not both pass the status check.
     return Plan.objects.select_for_update().select_related("agency", "matter").get(pk=plan.pk)
+
+
+# --- Frequency (INS-01) ------------------------------------------------------------------
+#
+# A plan's frequency fixes its window (``draw.frequency_window``: the calendar
+# year, half-year, quarter or month holding its first day; 一次性: all time).
+# Three rules follow from it:
+#
+# * one round per window: a second plan of the same matter and the same
+#   periodic frequency starting in the same window is refused, at creation and
+#   again at commitment. Only committed or drawn plans take the round: a draft
+#   publishes nothing and, plans having no cancellation, an abandoned draft
+#   must not block the window for good; a committed plan does take it, since
+#   its published commitment binds the agency to draw it. 一次性 plans are
+#   one-off rounds (专项) and are not limited, nor are plans of another
+#   frequency (a monthly round beside the yearly one): the next rule keeps
+#   them from checking a target twice in the window;
+# * targets drawn for the matter by another plan whose period overlaps the
+#   window are left out of the frozen library at commitment (``PlanExclusion``,
+#   digested into the commitment, so ``verify-draw`` checks it);
+# * a plan is not committed while another plan of the matter overlapping it
+#   either way is committed but not drawn: that plan's drawn targets, which the
+#   exclusion needs, are not known yet.
+
+ROUND_TAKEN = (Plan.Status.COMMITTED, Plan.Status.DRAWN)
+
+
+def _lock_matter(matter: InspectionMatter) -> None:
+    # Plans of one matter are created and committed one at a time, so that two
+    # at once cannot both pass the frequency checks below (PostgreSQL).
+    InspectionMatter.objects.select_for_update().filter(pk=matter.pk).first()
+
+
+def _refuse_second_round(plan: Plan) -> None:
+    window = plan.frequency_window
+    if window is None:
+        return
+    taken = (
+        Plan.objects.filter(
+            matter=plan.matter_id,
+            frequency=plan.frequency,
+            status__in=ROUND_TAKEN,
+            period_start__range=window,
+        )
+        .exclude(pk=plan.pk)
+        .order_by("period_start", "pk")
+        .first()
+    )
+    if taken is not None:
+        frequency = plan.get_frequency_display()
+        raise InvalidInput(
+            f"抽查频次为{frequency}：该事项{plan.frequency_window_name}已有抽查计划"
+            f"“{taken.name}”（{taken.period_start:%Y-%m-%d} 至 {taken.period_end:%Y-%m-%d}，"
+            f"{taken.get_status_display()}），不能再制定同频次的计划。",
+            code="frequency_round_taken",
+        )
+
+
+def _refuse_while_undrawn(plan: Plan) -> None:
+    window = plan.frequency_window
+    for other in (
+        Plan.objects.filter(matter=plan.matter_id, status=Plan.Status.COMMITTED)
+        .exclude(pk=plan.pk)
+        .order_by("committed_at", "pk")
+    ):
+        if draw.windows_overlap(
+            window, other.period_start, other.period_end
+        ) or draw.windows_overlap(other.frequency_window, plan.period_start, plan.period_end):
+            raise Conflict(
+                f"抽查计划“{other.name}”已公布承诺值但尚未抽取，其抽中的对象须按抽查频次"
+                "从本计划中排除：请待其抽取后再冻结本计划。",
+                code="overlapping_plan_not_drawn",
+            )
+
+
+def drawn_in_window(plan: Plan, *, before=None) -> dict[int, int]:
+    """Targets drawn for the plan's matter by other drawn plans whose period
+    overlaps the plan's frequency window: target id → the lowest id of such a
+    plan. ``before`` limits it to plans drawn before that moment (the plan's
+    commitment, when verifying)."""
+    others = Plan.objects.filter(matter=plan.matter_id, status=Plan.Status.DRAWN).exclude(
+        pk=plan.pk
+    )
+    window = plan.frequency_window
+    if window is not None:
+        others = others.filter(period_start__lte=window[1], period_end__gte=window[0])
+    if before is not None:
+        others = others.filter(drawn_at__lt=before)
+    drawn: dict[int, int] = {}
+    for target_id, plan_id in (
+        Inspection.objects.filter(plan__in=others)
+        .order_by("plan_id")
+        .values_list("target_id", "plan_id")
+        .iterator(chunk_size=10000)
+    ):
+        drawn.setdefault(target_id, plan_id)
+    return drawn
+
+
+def frozen_exclusions(plan: Plan) -> tuple[list, list[int]]:
+    """The digested ``excluded`` list of a committed plan and the target ids."""
+    excluded, target_ids = [], []
+    for key, name, drawn_in, target_id in (
+        # By position: the database's collation need not sort keys as Python does.
+        PlanExclusion.objects.filter(plan=plan)
+        .order_by("position")
+        .values_list("key", "name", "drawn_in_id", "target_id")
+    ):
+        excluded.append([key, name, drawn_in])
+        target_ids.append(target_id)
+    return excluded, target_ids
 
 
 @dataclass
@@ -541,7 +662,16 @@ def plan_material(plan: Plan) -> dict:
         conflicts_digest=plan.conflicts_digest,
         beacon_source=plan.beacon_source,
         nonce=plan.nonce,
+        # Plans committed before the frequency was enforced have no exclusion
+        # digest and keep their version 1 material.
+        excluded_digest=plan.excluded_digest or None,
+        window=_window_text(plan),
     )
+
+
+def _window_text(plan: Plan) -> tuple[str, str] | None:
+    window = plan.frequency_window
+    return None if window is None else (window[0].isoformat(), window[1].isoformat())
 
 
 def _too_few_message(name: str, available: int, needed: int) -> str:
@@ -577,9 +707,12 @@ class _TargetRow(NamedTuple):
 def plan_commit(*, actor, plan: Plan, beacon_source: str, today: date | None = None) -> Plan:
     """Freeze the plan's libraries and publish the commitment to its seed (INS-01).
 
-    Refused, with nothing recorded, when the library is empty or any target
-    could not get enough eligible inspectors, so that a published commitment
-    always leads to a draw.
+    Targets drawn for the matter within the plan's frequency window are left
+    out and frozen apart, with the plan that drew them (see "Frequency" above).
+    Refused, with nothing recorded, when the round of the frequency is taken,
+    another overlapping plan is committed but not drawn, no target is left, or
+    any target could not get enough eligible inspectors, so that a published
+    commitment always leads to a draw.
     """
     require_inspection_manager(actor, plan.agency)
     beacon_source = _text(beacon_source, "公开随机数来源", Plan, "beacon_source", required=True)
@@ -590,7 +723,10 @@ def plan_commit(*, actor, plan: Plan, beacon_source: str, today: date | None = N
         )
     today = today or timezone.localdate()
     matter = plan.matter
-    targets = sorted(
+    _lock_matter(matter)
+    _refuse_second_round(plan)
+    _refuse_while_undrawn(plan)
+    library = sorted(
         (
             _TargetRow(pk, name, code or name, category)
             for pk, name, code, category in InspectionTarget.objects.filter(
@@ -599,8 +735,18 @@ def plan_commit(*, actor, plan: Plan, beacon_source: str, today: date | None = N
         ),
         key=lambda t: (t.key, t.pk),
     )
-    if not targets:
+    if not library:
         raise InvalidInput("检查对象名录库为空，不能冻结。", code="empty_library")
+    drawn_before = drawn_in_window(plan)
+    targets = [t for t in library if t.pk not in drawn_before]
+    excluded = [t for t in library if t.pk in drawn_before]
+    if not targets:
+        when = plan.frequency_window_name or "以往"
+        raise InvalidInput(
+            f"检查对象名录库中的 {len(excluded)} 户对象在{when}均已抽中"
+            f"（抽查频次：{plan.get_frequency_display()}），没有可抽取的对象，不能冻结。",
+            code="all_drawn_in_window",
+        )
     members = (
         PoolMember.objects.filter(matter=matter, is_active=True, officer__is_active=True)
         .filter(officer__agency=plan.agency)
@@ -673,11 +819,23 @@ def plan_commit(*, actor, plan: Plan, beacon_source: str, today: date | None = N
     PlanConflict.objects.bulk_create(
         [PlanConflict(plan=plan, target_position=t, inspector_position=i) for t, i in conflicts]
     )
+    excluded_list = [[t.key, t.name, drawn_before[t.pk]] for t in excluded]
+    _insert(
+        PlanExclusion,
+        ("plan", "position", "target", "key", "name", "drawn_in"),
+        (
+            (plan.pk, n, t.pk, key, name, drawn_in)
+            for n, (t, (key, name, drawn_in)) in enumerate(
+                zip(excluded, excluded_list, strict=True)
+            )
+        ),
+    )
     # The digests are of the lists just written; ``verify`` recomputes them
     # from the rows, so a difference between the two would show there.
     plan.targets_digest = draw.digest(target_list)
     plan.inspectors_digest = draw.digest(inspector_list)
     plan.conflicts_digest = draw.digest(conflict_list)
+    plan.excluded_digest = draw.digest(excluded_list)
     plan.beacon_source = beacon_source
     plan.nonce = secrets.token_hex(32)
     plan.commitment = draw.commitment_of(plan_material(plan))
@@ -696,10 +854,22 @@ def plan_commit(*, actor, plan: Plan, beacon_source: str, today: date | None = N
             "inspectors_digest": plan.inspectors_digest,
             "conflicts": len(conflicts),
             "conflicts_digest": plan.conflicts_digest,
+            "window": _window_text(plan),
+            "excluded": len(excluded),
+            "excluded_digest": plan.excluded_digest,
+            "excluded_note": plan.exclusion_note(len(excluded)) if excluded else "",
+            "excluded_by_plan": _count_by_plan(excluded_list),
             "beacon_source": beacon_source,
         },
     )
     return plan
+
+
+def _count_by_plan(excluded_list) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _, _, drawn_in in excluded_list:
+        counts[str(drawn_in)] = counts.get(str(drawn_in), 0) + 1
+    return counts
 
 
 def compute_draw(

@@ -33,6 +33,7 @@ def plan_verify(plan: Plan) -> list[Check]:
         Check(
             "回避名单摘要", draw.digest(conflicts) == plan.conflicts_digest, plan.conflicts_digest
         ),
+        *_exclusion_checks(plan, lists),
         Check(
             "种子承诺值",
             draw.commitment_of(services.plan_material(plan)) == plan.commitment,
@@ -59,6 +60,33 @@ def plan_verify(plan: Plan) -> list[Check]:
     return checks
 
 
+def _exclusion_checks(plan: Plan, lists) -> list[Check]:
+    """The frequency exclusion (``draw`` docstring, "Frequency"): the excluded
+    list is the one digested, and it is exactly the library's targets drawn
+    by other plans of the matter within the window before the commitment:
+    none left out without cause, none drawn in the window left in."""
+    if not plan.excluded_digest:
+        return []  # committed before the frequency was enforced
+    excluded, excluded_ids = services.frozen_exclusions(plan)
+    recorded = {target_id: row[2] for target_id, row in zip(excluded_ids, excluded, strict=True)}
+    library = set(lists.target_ids) | set(recorded)
+    expected = {
+        target_id: plan_id
+        for target_id, plan_id in services.drawn_in_window(plan, before=plan.committed_at).items()
+        if target_id in library
+    }
+    return [
+        Check(
+            "频次排除名单摘要", draw.digest(excluded) == plan.excluded_digest, plan.excluded_digest
+        ),
+        Check(
+            "按抽查频次排除的对象",
+            recorded == expected,
+            plan.exclusion_note(len(recorded)) if recorded else "无",
+        ),
+    ]
+
+
 def _recorded_result(plan: Plan, lists) -> list[tuple[int, list[int]]]:
     """The inspections and assignments in the database, as frozen positions."""
     target_pos = {target_id: n for n, target_id in enumerate(lists.target_ids)}
@@ -79,7 +107,9 @@ def _recorded_result(plan: Plan, lists) -> list[tuple[int, list[int]]]:
 def material_public(plan: Plan, today=None) -> bool:
     """Whether the full draw material may be published: once drawn, and after
     the plan's period or once every result is published (or withheld), so that nobody learns
-    from it which targets are to be inspected before the checks are done."""
+    from it which targets are to be inspected before the checks are done; and
+    only once the material of every plan named in its frequency exclusion is
+    public, since the excluded list tells which targets those plans drew."""
     from django.utils import timezone
 
     from zhifa.inspections.models import Inspection
@@ -87,6 +117,12 @@ def material_public(plan: Plan, today=None) -> bool:
     if plan.status != Plan.Status.DRAWN:
         return False
     today = today or timezone.localdate()
+    # The excluded list names the targets other plans drew: it waits for theirs.
+    sources = Plan.objects.filter(pk__in=plan.exclusions.values("drawn_in_id").distinct()).order_by(
+        "pk"
+    )
+    if not all(material_public(source, today) for source in sources):
+        return False
     if today > plan.period_end:
         return True
     done = (Inspection.Status.PUBLISHED, Inspection.Status.WITHHELD)
@@ -108,6 +144,7 @@ def material_of(plan: Plan) -> dict:
         "targets": lists.targets,
         "inspectors": lists.inspectors,
         "conflicts": lists.conflicts,
+        "excluded": services.frozen_exclusions(plan)[0] if plan.excluded_digest else None,
         "result": [[t, i] for t, i in _recorded_result(plan, lists)],
     }
 
@@ -120,8 +157,21 @@ def verify_material(data: dict) -> list[Check]:
         Check("检查对象名录摘要", draw.digest(targets) == material["targets_digest"]),
         Check("检查人员名录摘要", draw.digest(inspectors) == material["inspectors_digest"]),
         Check("回避名单摘要", draw.digest(conflicts) == material["conflicts_digest"]),
-        Check("种子承诺值", draw.commitment_of(material) == data["commitment"], data["commitment"]),
     ]
+    if "excluded_digest" in material:
+        excluded = data["excluded"]
+        left_out = {row[0] for row in excluded}
+        checks += [
+            Check("频次排除名单摘要", draw.digest(excluded) == material["excluded_digest"]),
+            Check(
+                "按抽查频次排除的对象未列入检查对象名录",
+                not any(t[1] in left_out for t in targets),
+                f"排除 {len(excluded)} 户",
+            ),
+        ]
+    checks.append(
+        Check("种子承诺值", draw.commitment_of(material) == data["commitment"], data["commitment"])
+    )
     seed = draw.seed_of(material, data["beacon_value"])
     checks.append(Check("随机种子", seed.hex() == data["seed"], seed.hex()))
     try:

@@ -135,6 +135,10 @@ def plan_detail_view(request, pk: int):
             "can_commit": manager and plan.status == Plan.Status.DRAFT,
             "can_draw": manager and plan.status == Plan.Status.COMMITTED,
             "checks": checks,
+            "exclusion_sources": selectors.exclusion_sources(plan),
+            "exclusion_note": plan.exclusion_note(plan.excluded_count)
+            if plan.excluded_count
+            else "",
             "public_url": reverse("api:inspection-draw-detail", args=[plan.pk]),
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rest_framework import serializers
 
 from zhifa.accounts.api.serializers import ScopedPrimaryKeyRelatedField
@@ -131,7 +133,33 @@ class ConflictCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="回避理由")
 
 
-class PlanSerializer(serializers.ModelSerializer):
+# The frequency window of a plan and what it left out of the draw (INS-01); a
+# comment, not a docstring, so that it does not become the schema's description.
+class FrequencyFields(serializers.Serializer):
+    window_start = serializers.SerializerMethodField(help_text="抽查频次周期的第一天；一次性为空")
+    window_end = serializers.SerializerMethodField(help_text="抽查频次周期的最后一天；一次性为空")
+    excluded_count = serializers.IntegerField(
+        read_only=True, help_text="因抽查频次排除的、本周期内已抽中的检查对象户数"
+    )
+    exclusion_note = serializers.SerializerMethodField(help_text="排除的说明")
+
+    def get_window_start(self, plan) -> date | None:
+        window = plan.frequency_window
+        return None if window is None else window[0]
+
+    def get_window_end(self, plan) -> date | None:
+        window = plan.frequency_window
+        return None if window is None else window[1]
+
+    def get_exclusion_note(self, plan) -> str:
+        count = getattr(plan, "excluded_count", 0)
+        return plan.exclusion_note(count) if count else ""
+
+
+FREQUENCY_FIELDS = ["window_start", "window_end", "excluded_count", "excluded_digest"]
+
+
+class PlanSerializer(FrequencyFields, serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     matter_name = serializers.CharField(source="matter.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -160,6 +188,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "targets_digest",
             "inspectors_digest",
             "conflicts_digest",
+            *FREQUENCY_FIELDS,
+            "exclusion_note",
             "commitment",
             "nonce",
             "drawn_at",
@@ -281,7 +311,7 @@ class ReviewSerializer(serializers.Serializer):
     opinion = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class PublicDrawSerializer(serializers.ModelSerializer):
+class PublicDrawSerializer(FrequencyFields, serializers.ModelSerializer):
     """The public record of one draw: the commitment before, the reveal after."""
 
     agency_name = serializers.CharField(source="agency.name")
@@ -312,6 +342,8 @@ class PublicDrawSerializer(serializers.ModelSerializer):
             "targets_digest",
             "inspectors_digest",
             "conflicts_digest",
+            *FREQUENCY_FIELDS,
+            "exclusion_note",
             "commitment",
             "drawn_at",
             "nonce",

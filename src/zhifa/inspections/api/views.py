@@ -244,9 +244,10 @@ class PublicDrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         summary="抽取核验材料（公开）",
-        description="冻结的名录（检查对象、检查人员、回避，按序号）、种子材料（含承诺随机串）、"
-        "公开随机数和抽取结果，供任何人离线重新抽取核验（`zhifa inspections verify-draw "
-        "--material 文件`）。抽查期间结束或全部结果公示后才公开，以免检查前泄露抽中名单。",
+        description="冻结的名录（检查对象、检查人员、回避，按序号；按抽查频次排除的对象及抽中它的计划）、"
+        "种子材料（含承诺随机串）、公开随机数和抽取结果，供任何人离线重新抽取核验（`zhifa "
+        "inspections verify-draw --material 文件`）。抽查期间结束或全部结果公示后，且排除名单"
+        "所涉计划的核验材料已公开时才公开，以免检查前泄露抽中名单。",
         responses={200: dict},
     )
     @action(detail=True, methods=["get"], url_path="material", url_name="material")
