@@ -441,8 +441,54 @@ def decision_prepare(*, actor, instrument) -> Disclosure:
             "只有能查阅该案件的人员（承办人员、机关负责人、法制审核人员）可以拟制其公示信息。"
         )
     case_viewed(actor=actor, case=instrument.case, what=f"instrument:{instrument.pk}:disclosure")
-    return disclosure_prepare(
-        actor=actor, agency=instrument.agency, draft=decision_draft(instrument)
+    original, explanation = _changed_by_remedy(instrument.case)
+    with transaction.atomic():
+        item = disclosure_prepare(
+            actor=actor,
+            agency=instrument.agency,
+            draft=decision_draft(instrument),
+            supersedes=original,
+            explanation=explanation,
+        )
+        if original is not None:
+            Takedown.objects.filter(disclosure=original, replacement__isnull=True).update(
+                replacement=item
+            )
+    return item
+
+
+def _changed_by_remedy(case) -> tuple[Disclosure | None, str]:
+    """A case whose published decision was taken down because a reconsideration,
+    a court or the agency itself changed it (``zhifa.remedies``): the withdrawn
+    item and the explanation its new decision's publication carries (PUB-09)."""
+    from zhifa.remedies.models import CHANGING, Remedy
+
+    remedy = (
+        Remedy.objects.filter(case=case, superseded_by__isnull=True, outcome__in=CHANGING)
+        .order_by("-decided_on", "-pk")
+        .first()
+    )
+    if remedy is None:
+        return None, ""
+    original = (
+        Disclosure.objects.filter(
+            case_id_ref=case.pk,
+            kind=Disclosure.Kind.DECISION,
+            status=S.WITHDRAWN,
+            superseded_by__isnull=True,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if original is None:
+        return None, ""
+    source = remedy.body if remedy.channel != Remedy.Channel.SELF_CORRECTION else ""
+    if remedy.document_number:
+        source = f"{source}，{remedy.document_number}" if source else remedy.document_number
+    return original, (
+        f"原行政执法决定（{original.document_number or original.title}）经{remedy.label}"
+        + (f"（{source}）" if source else "")
+        + "，原公示已撤下；现公示重新作出的决定。"
     )
 
 

@@ -254,3 +254,34 @@ def test_verify_names_an_outcome_changed_behind_the_system(market, capsys):
     out = capsys.readouterr().out
     assert f"复议诉讼及纠错登记 #{remedy.pk}（案件 {case.number}）" in out
     assert "已被修改" in out
+
+
+@pytest.mark.req("PUB-09")
+def test_the_remade_decision_is_published_with_the_explanation(market):
+    from zhifa.instruments.models import Instrument, Kind
+    from zhifa.instruments.services import instrument_issue
+    from zhifa.supervision.testing import decide
+
+    case = advance_to(market, open_case(market), Stage.EXECUTION)
+    first = Instrument.objects.get(case=case, kind=Kind.DECISION)
+    item = disclosures.decision_prepare(actor=market.reviewer, instrument=first)
+    disclosures.disclosure_submit(actor=market.reviewer, disclosure=item)
+    original = disclosures.disclosure_publish(actor=market.reviewer, disclosure=item)
+    remedy_record(
+        actor=market.reviewer,
+        case=case,
+        **reconsideration(outcome="varied", summary="变更罚款数额。"),
+    )
+    original.refresh_from_db()
+    assert original.status == Disclosure.Status.WITHDRAWN
+    # The agency decides anew as the reconsideration body decided, and issues it.
+    record = case.records.get(kind="decision", superseded_by__isnull=True)
+    decide(market, case, fine="1000.00", conclusion="处罚款壹仟元。", supersedes=record)
+    remade = instrument_issue(actor=market.lead, case=case, kind=Kind.DECISION, supersedes=first)
+    item = disclosures.decision_prepare(actor=market.reviewer, instrument=remade)
+    assert item.supersedes == original
+    assert item.explanation.startswith(
+        f"原行政执法决定（{original.document_number}）经行政复议变更"
+    )
+    assert "示政复决〔2026〕3号" in item.explanation
+    assert Takedown.objects.get(disclosure=original).replacement == item
