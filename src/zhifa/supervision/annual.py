@@ -39,11 +39,12 @@ REMEDY_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("确认违法", ("confirmed_illegal",)),
     ("变更", ("varied",)),
     ("责令重作", ("remade",)),
-    ("撤回、调解、终止", ("withdrawn", "settled", "terminated")),
+    ("其他", ("withdrawn", "settled", "terminated")),
 )
 REMEDY_NOTE = (
-    "新收按申请复议或起诉之日、审结及各结果按复议决定、裁判或纠正之日计入本年度；"
-    "撤销含部分撤销；数据来自各案登记的复议、诉讼及纠错结果。"
+    "新收按申请复议或起诉之日、审结及各结果按复议决定、裁判或纠正之日计入本年度；\n"
+    "撤销含部分撤销，其他为申请人撤回（原告撤诉）、调解和解及终止；"
+    "数据来自各案登记的复议、诉讼及纠错结果。"
 )
 
 
@@ -165,7 +166,7 @@ def render_pdf(stats: AnnualStats) -> bytes:
         fig = Figure(figsize=A4)
         headers, rows = remedy_table(stats)
         _table(fig, 0.94, 0.1, "四、行政复议、行政诉讼与自行纠正（件）", headers, rows)
-        fig.text(0.08, 0.80, REMEDY_NOTE, fontsize=8, wrap=True)
+        fig.text(0.08, 0.78, REMEDY_NOTE, fontsize=8, linespacing=1.6)
         pdf.savefig(fig)
 
         # Page 2: the charts.
