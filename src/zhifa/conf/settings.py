@@ -325,6 +325,9 @@ SPECTACULAR_SETTINGS = {
         "AssistDocumentRoleEnum": "zhifa.assist.models.Document.Role",
         "ExemptionGroundEnum": "zhifa.reasons.models.ReasonsExemption.Ground",
         "DetailedGroundEnum": "zhifa.reasons.models.DetailedGround.Ground",
+        "RemedyChannelEnum": "zhifa.remedies.models.Remedy.Channel",
+        "RemedyOutcomeEnum": "zhifa.remedies.models.Remedy.Outcome",
+        "RemedyInstanceEnum": "zhifa.remedies.models.Remedy.Instance",
     },
 }
 
