@@ -4,7 +4,8 @@
 ID): ``GET`` its job and transcript (``?version=``), ``POST transcriptions/``
 queues it (again, after a failure or cancellation), ``POST …/cancel/`` stops
 it, ``POST …/corrections/`` saves an officer's correction as a new version.
-``transcript-segments/?q=`` searches the transcripts in force. Reading text is
+``transcript-segments/?q=`` searches the transcripts in force. Every answer
+that shows text (a transcript, a correction's result, the reasons' points) is
 logged as a look at its case (REC-12).
 """
 
@@ -145,6 +146,8 @@ class TranscriptionViewSet(
             note=fields.get("note", ""),
             based_on=fields.get("based_on"),
         )
+        # The answer shows the whole transcript, not only what was corrected (REC-12).
+        case_viewed(actor=request.user, case=item.case, what=f"transcript:{item.pk}")
         return created(TranscriptSerializer(transcript).data)
 
 
@@ -292,6 +295,8 @@ class HintViewSet(viewsets.GenericViewSet):
         version = services.dispute_point_add(
             actor=request.user, case=case, sentence=fields["sentence"], source=fields["source"]
         )
+        # The answer shows every point of the reasons, the party's words included (REC-12).
+        case_viewed(actor=request.user, case=case, what=f"reasons:{version.pk}")
         return created({"reasons_version": version.number, "points": version.content["points"]})
 
 

@@ -88,3 +88,39 @@ def test_reading_text_over_the_api_is_logged(client_for, team, video):
     [entry] = LedgerEntry.objects.filter(seq__gt=last)
     assert entry.payload["what"] == "transcript-search"
     assert Transcript.objects.count() == 1
+
+
+@pytest.mark.req("REC-12")
+def test_a_correction_over_the_api_logs_the_look_at_the_transcript_it_returns(
+    client_for, team, video
+):
+    services.transcription_start(actor=team.lead, item=video)
+    services.work(worker="t", once=True)
+    client = client_for(team.lead)
+    segments = client.get(reverse("api:transcription-detail", args=[video.pk])).json()[
+        "transcript"
+    ]["segments"]
+    segments[0]["text"] = "更正后的第一段"
+    last = LedgerEntry.objects.order_by("-seq").first().seq
+    response = client.post(
+        reverse("api:transcription-corrections", args=[video.pk]),
+        {"segments": segments, "based_on": 1},
+        "application/json",
+    )
+    assert response.status_code == 201 and response.json()["segments"]
+    entries = list(LedgerEntry.objects.filter(seq__gt=last).order_by("seq"))
+    assert [e.action for e in entries] == ["assist.transcript_correct", "case.view"]
+    assert entries[1].payload == {
+        "number": video.case.number,
+        "what": f"transcript:{video.pk}",
+    }
+    assert entries[1].actor_id == team.lead.pk
+    # A refused correction shows no text and logs nothing.
+    last = entries[-1].seq
+    stale = client.post(
+        reverse("api:transcription-corrections", args=[video.pk]),
+        {"segments": segments, "based_on": 1},
+        "application/json",
+    )
+    assert stale.status_code == 409
+    assert not LedgerEntry.objects.filter(seq__gt=last).exists()

@@ -218,3 +218,19 @@ def test_the_api_gives_hints_and_adds_points(team, disputed, build):
     stranger = APIClient()
     stranger.force_authenticate(build.officer(team.agency, name="其他执法员").user)
     assert stranger.get(f"/api/v1/assist/hints/{disputed.pk}/").status_code == 404
+
+
+@pytest.mark.req("REC-12")
+def test_adding_a_point_over_the_api_logs_the_look_at_the_reasons_it_returns(team, disputed):
+    from zhifa.reasons.selectors import reasons_latest
+
+    api = APIClient()
+    api.force_authenticate(team.lead)
+    sentence = api.get(f"/api/v1/assist/hints/{disputed.pk}/").json()["disputes"][0]["sentence"]
+    last = LedgerEntry.objects.order_by("-seq").first().seq
+    response = api.post(f"/api/v1/assist/hints/{disputed.pk}/points/", {"sentence": sentence})
+    assert response.status_code == 201
+    entries = list(LedgerEntry.objects.filter(seq__gt=last).order_by("seq"))
+    assert [e.action for e in entries] == ["reasons.save", "assist.point_add", "case.view"]
+    version = reasons_latest(disputed)
+    assert entries[-1].payload == {"number": disputed.number, "what": f"reasons:{version.pk}"}
