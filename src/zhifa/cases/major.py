@@ -2,10 +2,13 @@
 
 Several apps know a reason: the legal review's catalogue rules and the
 handler's "major social impact" flag (``reviews``), a 减轻 below the statutory
-minimum (the discretion benchmarks). Each registers ``@source`` returning
-``MajorReason``s for a case; ``major_reasons(case)`` collects them, and the
-legal review treats a case with any reason as major. No reason can be
-cleared by the handler: a source reports what the data says.
+minimum of the discretion benchmark — read both from the structured reasons
+(``reasons``) and from the draft decision's fine itself (``reviews``), so that
+silent or missing reasons cannot hide it. Each registers ``@source`` returning
+``MajorReason``s for a case; ``major_reasons(case)`` collects them (a reason
+reported twice in the same words is listed once), and the legal review treats
+a case with any reason as major. No reason can be cleared by the handler: a
+source reports what the data says.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def source(fn: Source) -> Source:
 def major_reasons(case) -> list[MajorReason]:
     found: list[MajorReason] = []
     for fn in _SOURCES:
-        found.extend(fn(case))
+        found.extend(r for r in fn(case) if r not in found)
     return found
 
 

@@ -6,7 +6,8 @@ factors that move a penalty (从轻、减轻、从重). ``band_suggest`` reads a
 facts — the amount involved and the factors found — into a band and a range;
 a decided amount outside that range needs a written reason (RSN-04 checks it),
 and a 减轻 below the statutory minimum makes the case major (``zhifa.reasons``
-registers that with ``zhifa.cases.major``).
+registers that with ``zhifa.cases.major`` for the structured reasons, and
+``zhifa.reviews`` for the draft decision's fine against ``benchmark_in_force``).
 """
 
 from __future__ import annotations

@@ -2,8 +2,12 @@
 
 A decision is judged by the rule versions in force on the day it was proposed
 (the latest ``Proposal``'s date, else the decision record's date, else today).
-The two ``@source``s report the matched rules and the handler's flags to
-``zhifa.cases.major``; nothing here can be cleared by the handler.
+The ``@source``s report to ``zhifa.cases.major`` the matched rules, the
+handler's flags, and a draft decision whose fine lies below the statutory
+minimum of the discretion benchmark in force (减轻, INF-03) — read from the
+decision record itself, so that a free-text decision or one whose structured
+reasons are silent or missing cannot dodge the review. Nothing here can be
+cleared by the handler.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from django.utils import timezone
 
 from zhifa.cases.major import MajorReason, source
 from zhifa.cases.models import Case, Party, Procedure, Record
-from zhifa.catalogues.models import ActionKind
+from zhifa.catalogues.benchmarks import benchmark_in_force
+from zhifa.catalogues.models import ActionKind, DiscretionBenchmark
 from zhifa.reviews.models import (
     AmountOf,
     MajorDecisionRule,
@@ -69,15 +74,22 @@ def decision_record(case: Case) -> Record | None:
     )
 
 
+def _latest_proposal(case: Case) -> Proposal | None:
+    return Proposal.objects.filter(case=case).order_by("-made_at", "-pk").first()
+
+
+def _proposed_on(proposal: Proposal | None, record: Record | None) -> date:
+    if proposal is not None:
+        return proposal.proposed_on
+    if record is not None:
+        return timezone.localtime(record.occurred_at).date()
+    return timezone.localdate()
+
+
 def proposed(case: Case) -> Proposed:
     record = decision_record(case)
-    proposal = Proposal.objects.filter(case=case).order_by("-made_at", "-pk").first()
-    if proposal is not None:
-        on = proposal.proposed_on
-    elif record is not None:
-        on = timezone.localtime(record.occurred_at).date()
-    else:
-        on = timezone.localdate()
+    proposal = _latest_proposal(case)
+    on = _proposed_on(proposal, record)
     kinds = set(case.parties.values_list("kind", flat=True))
     party_types = {
         PartyType.ORGANISATION if k in ORGANISATION_KINDS else PartyType.NATURAL for k in kinds
@@ -167,6 +179,40 @@ def flag_reasons(case: Case) -> list[MajorReason]:
             f"{f.set_by_name}于{timezone.localtime(f.set_at):%Y-%m-%d}标记：{f.reason}",
         )
         for f in MajorFlag.objects.filter(case=case, cleared_at__isnull=True)
+    ]
+
+
+def fine_below_minimum(case: Case) -> tuple[Decimal, DiscretionBenchmark] | None:
+    """``(fine, benchmark)`` when the draft decision's fine is below the statutory
+    minimum of the agency's benchmark in force for the case's matter on the day
+    the decision was proposed (减轻处罚). Exactly the minimum is not below it; a
+    decision without a positive fine (a warning, no penalty) or a matter
+    without a benchmark is left to the other sources."""
+    record = decision_record(case)
+    fine = _money(record.content.get("fine_amount")) if record else None
+    if fine is None or fine <= 0:
+        return None
+    bench = benchmark_in_force(
+        agency=case.agency, on=_proposed_on(_latest_proposal(case), record), matter=case.matter
+    )
+    if bench is None or fine >= bench.statutory_min:
+        return None
+    return fine, bench
+
+
+@source
+def below_minimum_reasons(case: Case) -> list[MajorReason]:
+    found = fine_below_minimum(case)
+    if found is None:
+        return []
+    fine, bench = found
+    return [
+        MajorReason(
+            "below_minimum",
+            "减轻处罚，罚款低于法定最低额",
+            f"决定代拟稿罚款 {fine} 元，低于裁量基准“{bench.violation}”（{bench.version}）"
+            f"的法定最低罚款 {bench.statutory_min} 元",
+        )
     ]
 
 

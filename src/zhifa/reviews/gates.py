@@ -42,7 +42,7 @@ def unit_refusals(case: Case) -> list[str]:
     reasons = catalogue.why_reviewed(case)
     if not reasons:
         return []
-    why = "；".join(r.label for r in reasons)
+    why = "；".join(dict.fromkeys(r.label for r in reasons))
     latest = (
         Submission.objects.filter(case=case).select_related("review").order_by("-round").first()
     )
