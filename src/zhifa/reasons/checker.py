@@ -131,6 +131,30 @@ class Finding:
         return f"{self.place}：{self.message}"
 
 
+@dataclass(frozen=True)
+class Twins:
+    """The other cases sharing a passage, as the reader may be told of them (RSN-04):
+    the numbers of those the reader may see, and only how many of the others,
+    those of the reader's agency apart from those of other agencies."""
+
+    numbers: tuple[str, ...] = ()
+    more_seen: int = 0  # seen by the reader, beyond those numbered
+    hidden_own: int = 0  # of the case's agency, not for this reader
+    hidden_other: int = 0  # of other agencies
+
+    def __str__(self) -> str:
+        parts = []
+        if self.numbers:
+            named = "、".join(self.numbers)
+            more = f"等 {len(self.numbers) + self.more_seen} 件案件" if self.more_seen else ""
+            parts.append(f"无关案件 {named} {more}")
+        if self.hidden_own:
+            parts.append(f"本机关其他 {self.hidden_own} 件案件")
+        if self.hidden_other:
+            parts.append(f"其他执法主体的 {self.hidden_other} 件案件")
+        return "及".join(parts)
+
+
 @dataclass
 class Context:
     """What the checker needs from outside the document."""
@@ -141,8 +165,9 @@ class Context:
     conclusion_text: str = ""
     statements_on_file: bool = False  # the case holds statements or hearing minutes
     benchmark: DiscretionBenchmark | None = None
-    # plain text → case number, of other cases' reasons of another matter
-    others: dict[str, str] | None = None
+    # plain text → the other cases (of another matter) whose latest reasons hold
+    # it: their number, or a ``Twins`` saying which the reader may be told of
+    others: dict[str, str | Twins] | None = None
     # The case's own data as text: title, matter, parties, records other than the
     # decision (the document's evidence, provisions, factors and the benchmark
     # are added by ``check``).
@@ -512,15 +537,17 @@ def boilerplate_texts(content: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _check_boilerplate(content: dict, others: dict[str, str], add) -> None:
+def _check_boilerplate(content: dict, others: dict[str, str | Twins], add) -> None:
     floor = settings.ZHIFA_REASONS_BOILERPLATE_MIN_CHARS
     for place, text in boilerplate_texts(content):
         key = plain(text)
         if len(key) >= floor and key in others:
+            twins = others[key]
+            who = str(twins) if isinstance(twins, Twins) else f"无关案件 {twins} "
             add(
                 "boilerplate",
                 place,
-                f"与无关案件 {others[key]} 的说明理由逐字相同，请结合本案情况说明。",
+                f"与{who}的说明理由逐字相同，请结合本案情况说明。",
             )
 
 

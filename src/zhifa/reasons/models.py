@@ -43,6 +43,44 @@ class Reasons(models.Model):
         return f"{self.case.number} 说明理由 第{self.number}版"
 
 
+class ReasonsFingerprint(models.Model):
+    """The fingerprint of one free passage of a case's latest reasons (RSN-04: a
+    passage copied word for word from an unrelated case is flagged).
+
+    ``reasons_save`` replaces the case's rows with those of the version it
+    saves, in the same transaction, so the table holds one row per passage of
+    each case's latest version and the boilerplate check finds the cases
+    sharing a passage through the index on ``digest``. It is derived from
+    ``Reasons`` (which keeps every version) and can be rebuilt from it.
+    """
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="+")
+    reasons = models.ForeignKey(
+        Reasons,
+        verbose_name="说明理由版本",
+        on_delete=models.CASCADE,
+        related_name="fingerprints",
+    )
+    digest = models.CharField(
+        "段落指纹",
+        max_length=64,
+        db_index=True,
+        help_text="去除空白和标点后的段落文字的 SHA-256",
+    )
+
+    class Meta:
+        verbose_name = "说明理由段落指纹"
+        verbose_name_plural = "说明理由段落指纹"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "digest"], name="reasons_fingerprint_unique_in_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.digest[:12]}"
+
+
 class OralReasons(models.Model):
     """Reasons given orally on the spot under the simplified procedure, with the
     party's statement heard there, recorded in text or by an audio-video record

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from zhifa.cases.models import Case, Record
@@ -20,6 +21,7 @@ from zhifa.reasons.models import (
     OralReasons,
     Reasons,
     ReasonsExemption,
+    ReasonsFingerprint,
     ReasonsRequest,
 )
 
@@ -66,43 +68,89 @@ def grounds_active(case: Case) -> QuerySet[DetailedGround]:
     return DetailedGround.objects.filter(case=case, withdrawn_at__isnull=True)
 
 
-def _others(case: Case) -> dict[str, str]:
-    """Texts of the latest reasons of other cases of another matter → their number."""
-    out: dict[str, str] = {}
-    # Only each case's latest version, in one query (not every version of every case).
-    newer = Reasons.objects.filter(case_id=OuterRef("case_id"), number__gt=OuterRef("number"))
-    rows = (
-        Reasons.objects.exclude(case=case)
+# How many cases the boilerplate finding names for one passage.
+TWINS_NAMED = 3
+
+
+def _others(case: Case, content: dict, *, actor) -> dict[str, checker.Twins]:
+    """Plain text → the other cases, of another matter, whose latest reasons hold
+    the same passage (RSN-04), for the passages of ``content`` long enough to
+    count. Looked up by fingerprint through an index, in a fixed number of
+    queries whatever the number of cases; only cases ``actor`` may see are
+    named, the others are counted."""
+    from zhifa.reasons.fingerprints import passages
+
+    mine = passages(content, floor=settings.ZHIFA_REASONS_BOILERPLATE_MIN_CHARS)
+    if not mine:
+        return {}
+    matches = (
+        ReasonsFingerprint.objects.filter(digest__in=set(mine.values()))
+        .exclude(case_id=case.pk)
         .exclude(case__matter_id=case.matter_id)
-        .filter(~Exists(newer))
-        .values_list("content", "case__number")
-        .order_by("case_id")
     )
-    floor = settings.ZHIFA_REASONS_BOILERPLATE_MIN_CHARS
-    for content, number in rows.iterator():
-        for _place, text in checker.boilerplate_texts(content):
-            key = checker.plain(text)
-            if len(key) >= floor:
-                out.setdefault(key, number)
-    return out
+    scope = case_scope(actor) if actor is not None else None
+    own = Q(case__agency_id=case.agency_id)
+    if scope is None:
+        seen = Q(pk__isnull=True)  # nothing: the row's own key is never null
+    else:
+        seen = Q(case_id__in=Case.objects.filter(scope).values("pk"))
+    counts = matches.values("digest").annotate(
+        total=Count("pk"),
+        seen=Count("pk", filter=seen),
+        hidden_own=Count("pk", filter=own & ~seen),
+    )
+    named: dict[str, list[str]] = {}
+    if scope is not None:
+        ranked = (
+            matches.filter(seen)
+            .annotate(
+                rank=Window(RowNumber(), partition_by=F("digest"), order_by=F("case__number").asc())
+            )
+            .filter(rank__lte=TWINS_NAMED)
+            .order_by("digest", "case__number")
+            .values_list("digest", "case__number")
+        )
+        for digest, number in ranked:
+            named.setdefault(digest, []).append(number)
+    twins = {}
+    for row in counts:
+        numbers = tuple(named.get(row["digest"], ()))
+        twins[row["digest"]] = checker.Twins(
+            numbers=numbers,
+            more_seen=row["seen"] - len(numbers),
+            hidden_own=row["hidden_own"],
+            hidden_other=row["total"] - row["seen"] - row["hidden_own"],
+        )
+    return {key: twins[digest] for key, digest in mine.items() if digest in twins}
 
 
 def checker_context(
-    case: Case, *, on: date | None = None, with_others: bool = True
+    case: Case,
+    *,
+    on: date | None = None,
+    with_others: bool = True,
+    content: dict | None = None,
+    actor=None,
 ) -> checker.Context:
+    """What the checker needs to know of the case; ``with_others`` compares
+    ``content`` with other cases' reasons, telling ``actor`` only of those they
+    may see."""
     record = latest_record(case, DECISION_KINDS)
-    content = record.content if record is not None else {}
+    decision = record.content if record is not None else {}
     try:
-        amount = money(content.get("fine_amount"))
+        amount = money(decision.get("fine_amount"))
     except InvalidInput:
         amount = None
+    others = None
+    if with_others and content is not None:
+        others = _others(case, content, actor=actor)
     return checker.Context(
         on=on or timezone.localdate(),
         penalty=case.action_kind == ActionKind.PENALTY,
         conclusion_amount=amount if amount else None,
-        conclusion_text=str(content.get("conclusion") or ""),
+        conclusion_text=str(decision.get("conclusion") or ""),
         statements_on_file=Record.objects.filter(case=case, kind__in=STATEMENT_KINDS).exists(),
-        others=_others(case) if with_others else None,
+        others=others,
         vocabulary=case_vocabulary(case),
     )
 
@@ -123,16 +171,22 @@ def case_vocabulary(case: Case) -> str:
 
 
 def case_findings(
-    case: Case, content: dict | None = None, *, on: date | None = None, with_others: bool = True
+    case: Case,
+    content: dict | None = None,
+    *,
+    on: date | None = None,
+    with_others: bool = True,
+    actor=None,
 ):
     """The checker's findings on the case's latest reasons (or on ``content``);
-    ``with_others=False`` skips the comparison with other cases (boilerplate)."""
+    ``with_others=False`` skips the comparison with other cases (boilerplate),
+    whose finding names only the cases ``actor`` may see (none without one)."""
     if content is None:
         latest = reasons_latest(case)
         if latest is None:
             return []
         content = latest.content
-    ctx = checker_context(case, on=on, with_others=with_others)
+    ctx = checker_context(case, on=on, with_others=with_others, content=content, actor=actor)
     bench_id = content["discretion"]["benchmark"]
     if bench_id is not None:
         ctx.benchmark = DiscretionBenchmark.objects.filter(pk=bench_id, agency=case.agency).first()

@@ -26,6 +26,7 @@ from zhifa.reasons.models import (
     OralReasons,
     Reasons,
     ReasonsExemption,
+    ReasonsFingerprint,
     ReasonsRequest,
 )
 
@@ -72,6 +73,7 @@ def reasons_save(
         version = Reasons.objects.create(
             case=case, number=number, content=clean, saved_by=actor, note=note.strip()[:255]
         )
+        fingerprints_replace(version)
         ledger.append(
             actor=actor,
             action="reasons.save",
@@ -85,6 +87,18 @@ def reasons_save(
             },
         )
     return version
+
+
+def fingerprints_replace(version: Reasons) -> None:
+    """Make ``version`` the one whose passages the boilerplate check compares
+    other cases with (RSN-04); called under the case's row lock."""
+    from zhifa.reasons.fingerprints import passages
+
+    ReasonsFingerprint.objects.filter(case_id=version.case_id).delete()
+    ReasonsFingerprint.objects.bulk_create(
+        ReasonsFingerprint(case_id=version.case_id, reasons=version, digest=digest)
+        for digest in set(passages(version.content).values())
+    )
 
 
 # --- Simplified procedure: oral reasons (RSN-05) ----------------------------------------

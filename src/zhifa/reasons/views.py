@@ -53,7 +53,7 @@ def reasons_detail_view(request, pk: int):
     if content["discretion"]["benchmark"]:
         bench = DiscretionBenchmark.objects.filter(pk=content["discretion"]["benchmark"]).first()
     if latest is not None:
-        findings = selectors.case_findings(case, content)
+        findings = selectors.case_findings(case, content, actor=request.user)
     else:
         findings = selectors.free_text_findings(case)
     suggestion = None

@@ -91,7 +91,7 @@ class ReasonsViewSet(
         version = services.reasons_save(
             actor=request.user, case=case, content=data["content"], note=data["note"]
         )
-        findings = selectors.case_findings(case, version.content)
+        findings = selectors.case_findings(case, version.content, actor=request.user)
         return created(
             {**ReasonsSerializer(version).data, "findings": [f.as_dict() for f in findings]}
         )
@@ -101,7 +101,7 @@ class ReasonsViewSet(
     def check(self, request, pk=None):
         version = self.get_object()
         case_viewed(actor=request.user, case=version.case, what=f"reasons:{version.pk}:check")
-        findings = selectors.case_findings(version.case, version.content)
+        findings = selectors.case_findings(version.case, version.content, actor=request.user)
         return Response(
             {
                 "blocking": sum(f.blocking for f in findings),

@@ -219,12 +219,11 @@ def test_the_prior_notice_and_the_decision_carry_every_structured_part(kind, tmp
 
 
 @pytest.mark.req("RSN-04")
-def test_boilerplate_is_compared_with_each_other_cases_latest_version_in_one_query(
-    team, library, build, county, django_assert_num_queries
+def test_boilerplate_is_compared_with_each_other_cases_latest_version_only(
+    team, library, build, county
 ):
     from zhifa.cases.testing import team as make_team
-    from zhifa.reasons.checker import plain
-    from zhifa.reasons.selectors import _others
+    from zhifa.reasons.selectors import case_findings
 
     other = make_team(build, county.safety)  # another matter
     theirs = open_case(other)
@@ -239,7 +238,12 @@ def test_boilerplate_is_compared_with_each_other_cases_latest_version_in_one_que
     )
     reasons_save(actor=other.lead, case=theirs, content=new)
     mine = open_case(team)
-    with django_assert_num_queries(1):
-        found = _others(mine)
-    assert found[plain(new["discretion"]["reasons"])] == theirs.number
-    assert plain(old["discretion"]["reasons"]) not in found
+    copied = valid_content(mine)
+    copied["discretion"]["reasons"] = new["discretion"]["reasons"]
+    found = case_findings(mine, copied, actor=team.reviewer)
+    assert [f.message for f in found if f.code == "boilerplate" and "裁量" in f.place] == [
+        "与其他执法主体的 1 件案件的说明理由逐字相同，请结合本案情况说明。"
+    ]
+    copied["discretion"]["reasons"] = old["discretion"]["reasons"]
+    found = case_findings(mine, copied, actor=team.reviewer)
+    assert not [f for f in found if f.code == "boilerplate" and "裁量" in f.place]
