@@ -24,6 +24,11 @@ How a draw is made verifiable (commit, then reveal)
      (categories sorted);
    * ``conflicts``: ``[[target_position, inspector_position], …]``.
 
+   From version 3 of the seed material (below) the inspectors and conflicts
+   are *sealed* before being digested, so that the public material can show
+   the positions the draw needs without telling who declared a conflict with
+   whom (see "Sealed lists").
+
    Targets already drawn for the same matter within the plan's *frequency
    window* are left out of ``targets`` (see "Frequency" below) and frozen
    apart (``PlanExclusion``), in the same order, as the list
@@ -33,14 +38,17 @@ How a draw is made verifiable (commit, then reveal)
 
 2. **Commit.** The platform makes a secret ``nonce`` (32 random bytes from the
    operating system, as 64 hex digits) and builds the *seed material*, a JSON
-   object (see ``seed_material``) holding: the format version ``"v": 2``, the
+   object (see ``seed_material``) holding: the format version ``"v": 3``, the
    plan id, the agency id, the matter code, the ratio (as a decimal string) or
    the count, the inspectors per target, the frequency, the period, the
    frequency window (``[start, end]``, ``null`` for 一次性), the four digests
    (``excluded_digest`` of the ``excluded`` list), the ``beacon_source``
    (which public random value will be used: a lottery drawing or beacon pulse
    not yet produced) and the nonce. Plans committed before the frequency was
-   enforced have version 1 material: no window and no ``excluded_digest``.
+   enforced have version 1 material: no window and no ``excluded_digest``;
+   plans committed before the lists were sealed have version 2 material. The
+   version is inside what is committed, so a plan cannot be verified under a
+   format other than the one it was committed under.
    ``commitment = hex(SHA-256(canonical(seed material)))`` is recorded in the
    ledger and published (``/api/v1/inspection-draws/``) with the digests and the
    beacon source — but not the nonce.
@@ -51,11 +59,50 @@ How a draw is made verifiable (commit, then reveal)
    "beacon_value": beacon_value}))`` (32 bytes, ``v`` being the material's
    version), and the draw below runs. The
    nonce, the beacon value, the seed and ``result_digest`` are published at
-   once; the frozen lists and the result (the whole material, for re-running
+   once; the frozen lists and the result (the public material, for re-running
    the draw offline: ``zhifa inspections verify-draw --material FILE``) at
    ``/api/v1/inspection-draws/{id}/material/`` once the plan's period is over
    or every result is published, so that the drawn targets are not told in
-   advance.
+   advance. The public material names no inspector (see "Sealed lists"); the
+   full material is at ``/api/v1/inspection-plans/{id}/material/`` for the
+   agency and its supervisor.
+
+Sealed lists (version 3)
+------------------------
+
+A conflict (回避) is a personal relation between a named officer and a named
+business; the public does not need it to check the draw, only the positions.
+Each plan therefore gets a secret ``seal_key`` (32 random bytes, never
+published) at commitment, and each inspector and each target's set of
+conflicts gets a *salt* ``HMAC-SHA256(seal_key, canonical([kind, position]))``
+(hex; ``kind`` is ``"inspector"`` or ``"conflicts"``). The digested lists are
+
+* ``inspectors``: ``[[position, [category, …], seal], …]`` with ``seal =
+  digest([salt, credential_number, name])``;
+* ``conflicts``: ``[[target_position, seal], …]``, one entry for *every*
+  frozen target in position order, conflicts or none, with ``seal =
+  digest([salt, target_position, [inspector_position, …]])`` (sorted); so
+  the list tells neither which targets have conflicts nor how many;
+* ``targets`` and ``excluded`` as above, in clear: the library is of market
+  subjects whose names and codes are public registers, each of them can check
+  it was in the library (had its chance) or why it was left out, and the
+  drawn ones are published with their results anyway.
+
+The *public* material gives these lists as digested, plus the *opening*
+``[target_position, [inspector_position, …], salt]`` of the seal of each
+drawn target, and only those: the draw consults the conflicts of drawn
+targets alone. Anyone can then check the three digests, each opening against
+its seal (a seal binds the whole set, so no conflict of a drawn target can be
+left out, and every drawn target must be opened), and re-run the draw on the
+categories and the opened conflicts. What stays hidden: every name and
+credential number of an inspector, and every conflict of a target not drawn.
+A salt is 256 bits, so a seal cannot be matched by trying the agency's
+officers' names; salts differ per plan, so seals do not link plans.
+
+The *full* material (staff of the agency and its supervising 司法局, through
+the authenticated API or ``verify-draw PLAN`` with the database) gives the
+names, credential numbers, every conflict and every salt, from which the
+sealed lists, then the digests, are recomputed.
 
 Frequency
 ---------
@@ -104,6 +151,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import hmac
 import json
 import math
 import re
@@ -112,14 +160,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-VERSION = 2
+VERSION = 3
 _TWO64 = 1 << 64
 
 
+# One encoder for every call: ``json.dumps`` with options builds a new one each
+# time, which doubles the cost of sealing a county's 10⁵ targets.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
-        "utf-8"
-    )
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def digest(value) -> str:
@@ -181,9 +232,13 @@ def seed_material(
     nonce: str,
     excluded_digest: str | None = None,
     window: tuple[str, str] | None = None,
+    sealed: bool = False,
 ) -> dict:
-    """The seed material; without ``excluded_digest``, the version 1 material of
-    a plan committed before the frequency was enforced."""
+    """The seed material: version 3 where the inspectors and conflicts are
+    ``sealed``, version 2 without; without ``excluded_digest`` either, the
+    version 1 material of a plan committed before the frequency was enforced."""
+    if sealed and excluded_digest is None:
+        raise ValueError("sealed lists come with the frequency exclusion (version 3)")
     material = {
         "v": 1,
         "plan": plan_id,
@@ -202,11 +257,88 @@ def seed_material(
     }
     if excluded_digest is not None:
         material.update(
-            v=VERSION,
+            v=VERSION if sealed else 2,
             excluded_digest=excluded_digest,
             window=None if window is None else list(window),
         )
     return material
+
+
+def is_sealed(material: dict) -> bool:
+    """Whether the inspectors and conflicts of this seed material are sealed."""
+    return material["v"] >= 3
+
+
+# --- Sealed lists -----------------------------------------------------------------------
+
+
+def seal_salt(seal_key: str, kind: str, position: int) -> str:
+    """The salt of one inspector (``kind="inspector"``) or one target's conflicts
+    (``kind="conflicts"``): a keyed hash of the position, so the plan keeps one
+    secret instead of one per row, and showing a salt shows nothing of the
+    key nor of any other salt."""
+    return _salts(seal_key, kind, [position])[0]
+
+
+def _salts(seal_key: str, kind: str, positions: Iterable[int]) -> list[str]:
+    # One keyed state copied per salt: a county's 10⁵ targets are salted at
+    # each commitment, verification and publication.
+    keyed = hmac.new(bytes.fromhex(seal_key), digestmod=hashlib.sha256)
+    salts = []
+    for position in positions:
+        state = keyed.copy()
+        state.update(canonical([kind, position]))
+        salts.append(state.hexdigest())
+    return salts
+
+
+def inspector_seal(salt: str, credential_number: str, name: str) -> str:
+    return digest([salt, credential_number, name])
+
+
+def conflicts_seal(salt: str, target_position: int, inspector_positions: Iterable[int]) -> str:
+    return digest([salt, target_position, sorted(inspector_positions)])
+
+
+def conflicts_by_target(target_count: int, pairs: Iterable[Sequence[int]]) -> list[list[int]]:
+    """The inspector positions in conflict with each target position, sorted."""
+    sets: list[list[int]] = [[] for _ in range(target_count)]
+    for target_position, inspector_position in pairs:
+        sets[target_position].append(inspector_position)
+    return [sorted(s) for s in sets]
+
+
+def opened_inspectors(seal_key: str, inspectors: Sequence[Sequence]) -> list[list]:
+    """Named inspector rows ``[position, number, name, categories]`` with their
+    salt appended: the full material's form."""
+    salts = _salts(seal_key, "inspector", (row[0] for row in inspectors))
+    return [[*row, salt] for row, salt in zip(inspectors, salts, strict=True)]
+
+
+def opened_conflicts(
+    seal_key: str, target_count: int, pairs: Iterable[Sequence[int]]
+) -> list[list]:
+    """``[target_position, [inspector_position, …], salt]`` for every target."""
+    salts = _salts(seal_key, "conflicts", range(target_count))
+    return [
+        [t, inspectors, salt]
+        for t, (inspectors, salt) in enumerate(
+            zip(conflicts_by_target(target_count, pairs), salts, strict=True)
+        )
+    ]
+
+
+def sealed_inspectors(opened: Iterable[Sequence]) -> list[list]:
+    """The digested inspectors list of version 3 from the opened rows."""
+    return [
+        [position, list(categories), inspector_seal(salt, number, name)]
+        for position, number, name, categories, salt in opened
+    ]
+
+
+def sealed_conflicts(opened: Iterable[Sequence]) -> list[list]:
+    """The digested conflicts list of version 3 from the opened rows."""
+    return [[t, conflicts_seal(salt, t, inspectors)] for t, inspectors, salt in opened]
 
 
 def commitment_of(material: dict) -> str:

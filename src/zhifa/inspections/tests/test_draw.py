@@ -218,3 +218,37 @@ def test_version_1_material_is_unchanged_version_2_adds_the_exclusion():
     assert draw.commitment_of(v2) != draw.commitment_of(material(excluded_digest="e" * 64))
     wrapped = draw.canonical({"v": 2, "material": v2, "beacon_value": "1"})
     assert draw.seed_of(v2, "1") == hashlib.sha256(wrapped).digest()
+
+
+def test_version_3_material_marks_the_sealed_lists():
+    v3 = material(excluded_digest="f" * 64, window=None, sealed=True)
+    assert v3["v"] == 3 and draw.is_sealed(v3)
+    v2 = material(excluded_digest="f" * 64, window=None)
+    assert not draw.is_sealed(v2)
+    assert {k: v for k, v in v3.items() if k != "v"} == {k: v for k, v in v2.items() if k != "v"}
+    assert draw.commitment_of(v3) != draw.commitment_of(v2)
+    with pytest.raises(ValueError):
+        material(sealed=True)
+
+
+def test_seals_bind_their_contents_and_salts_are_keyed():
+    key = "ab" * 32
+    salts = {draw.seal_salt(key, kind, n) for kind in ("inspector", "conflicts") for n in range(3)}
+    assert len(salts) == 6 and all(len(s) == 64 for s in salts)
+    assert draw.seal_salt(key, "inspector", 0) != draw.seal_salt("cd" * 32, "inspector", 0)
+    opened = draw.opened_conflicts(key, 3, [(2, 1), (0, 4), (2, 0)])
+    assert [row[:2] for row in opened] == [[0, [4]], [1, []], [2, [0, 1]]]
+    sealed = draw.sealed_conflicts(opened)
+    assert [row[0] for row in sealed] == [0, 1, 2]
+    salt = opened[2][2]
+    assert sealed[2][1] == draw.conflicts_seal(salt, 2, [1, 0])
+    assert sealed[2][1] != draw.conflicts_seal(salt, 2, [1])
+    assert sealed[2][1] != draw.conflicts_seal(salt, 1, [0, 1])
+    inspectors = draw.opened_inspectors(key, [[0, "T001", "张三", ["市场监管"]]])
+    assert draw.sealed_inspectors(inspectors) == [
+        [0, ["市场监管"], draw.inspector_seal(inspectors[0][4], "T001", "张三")]
+    ]
+    assert (
+        draw.inspector_seal(inspectors[0][4], "T001", "李四")
+        != draw.sealed_inspectors(inspectors)[0][2]
+    )
