@@ -267,6 +267,14 @@ class Plan(models.Model):
         "承诺随机串", max_length=64, blank=True, help_text="抽取前保密，抽取后公开"
     )
     commitment = models.CharField("种子承诺值", max_length=64, blank=True)
+    seal_key = models.CharField(
+        "名录加盐密钥",
+        max_length=64,
+        blank=True,
+        help_text="派生检查人员名录和回避名单各条目盐值的密钥，始终保密："
+        "公开的核验材料只含加盐摘要，不含检查人员姓名和未抽中对象的回避；"
+        "加盐施行前冻结的计划为空",
+    )
 
     # The reveal, fixed by the draw.
     drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)

@@ -640,9 +640,25 @@ def frozen(plan: Plan) -> Frozen:
 
 
 def frozen_lists(plan: Plan) -> tuple[list, list, list]:
-    """The digested lists of a committed plan, rebuilt from its frozen rows."""
+    """The named lists of a committed plan, rebuilt from its frozen rows."""
     lists = frozen(plan)
     return lists.targets, lists.inspectors, lists.conflicts
+
+
+def digested_lists(plan: Plan, lists: Frozen | None = None) -> tuple[list, list, list]:
+    """The targets, inspectors and conflicts lists as the plan's digests cover
+    them: sealed where the plan was committed with a ``seal_key`` (version 3,
+    ``draw`` docstring "Sealed lists"), named otherwise."""
+    lists = lists or frozen(plan)
+    if not plan.seal_key:
+        return lists.targets, lists.inspectors, lists.conflicts
+    return (
+        lists.targets,
+        draw.sealed_inspectors(draw.opened_inspectors(plan.seal_key, lists.inspectors)),
+        draw.sealed_conflicts(
+            draw.opened_conflicts(plan.seal_key, len(lists.targets), lists.conflicts)
+        ),
+    )
 
 
 def plan_material(plan: Plan) -> dict:
@@ -666,6 +682,8 @@ def plan_material(plan: Plan) -> dict:
         # digest and keep their version 1 material.
         excluded_digest=plan.excluded_digest or None,
         window=_window_text(plan),
+        # Plans committed before the lists were sealed keep version 2.
+        sealed=bool(plan.seal_key),
     )
 
 
@@ -830,11 +848,17 @@ def plan_commit(*, actor, plan: Plan, beacon_source: str, today: date | None = N
             )
         ),
     )
-    # The digests are of the lists just written; ``verify`` recomputes them
-    # from the rows, so a difference between the two would show there.
-    plan.targets_digest = draw.digest(target_list)
-    plan.inspectors_digest = draw.digest(inspector_list)
-    plan.conflicts_digest = draw.digest(conflict_list)
+    # The digests are of the lists just written (the inspectors and conflicts
+    # sealed with the plan's secret key, so that the public material need not
+    # name who declared a conflict with whom); ``verify`` recomputes them from
+    # the rows, so a difference between the two would show there.
+    plan.seal_key = secrets.token_hex(32)
+    targets_digested, inspectors_digested, conflicts_digested = digested_lists(
+        plan, Frozen(target_list, inspector_list, conflict_list, [], [])
+    )
+    plan.targets_digest = draw.digest(targets_digested)
+    plan.inspectors_digest = draw.digest(inspectors_digested)
+    plan.conflicts_digest = draw.digest(conflicts_digested)
     plan.excluded_digest = draw.digest(excluded_list)
     plan.beacon_source = beacon_source
     plan.nonce = secrets.token_hex(32)

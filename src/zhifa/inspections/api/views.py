@@ -7,8 +7,6 @@ commitment of every draw, readable anonymously, and its reveal once drawn.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -19,6 +17,7 @@ from zhifa.core.api import created, own_agency, validated
 from zhifa.core.errors import Conflict
 from zhifa.inspections import selectors, services
 from zhifa.inspections.api import serializers as s
+from zhifa.inspections.models import Plan
 from zhifa.inspections.verify import material_of, material_public, plan_verify
 
 
@@ -172,10 +171,24 @@ class PlanViewSet(_ReadViewSet):
         )
         return Response(self._data(plan))
 
+    @extend_schema(
+        summary="完整抽取核验材料",
+        description="含检查人员姓名、执法证件编号、全部回避及加盐摘要的盐值的抽取核验材料，"
+        "供本机关和负责监督的司法局离线核验（`zhifa inspections verify-draw --material 文件`）；"
+        "公众可取得的不含姓名的材料见 `/api/v1/inspection-draws/{id}/material/`。",
+        responses={200: dict},
+    )
+    @action(detail=True, methods=["get"], url_path="material", url_name="material")
+    def material(self, request, pk=None):
+        plan = self.get_object()
+        if plan.status != Plan.Status.DRAWN:
+            raise Conflict("该计划尚未抽取，没有核验材料。", code="not_drawn")
+        return Response(material_of(plan, full=True))
+
     @extend_schema(summary="核验抽取结果", responses={200: s.CheckSerializer(many=True)})
     @action(detail=True, methods=["get"], url_path="verify", url_name="verify")
     def verify(self, request, pk=None):
-        return Response([asdict(c) for c in plan_verify(self.get_object())])
+        return Response(s.CheckSerializer(plan_verify(self.get_object()), many=True).data)
 
 
 @extend_schema_view(
@@ -244,10 +257,11 @@ class PublicDrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         summary="抽取核验材料（公开）",
-        description="冻结的名录（检查对象、检查人员、回避，按序号；按抽查频次排除的对象及抽中它的计划）、"
-        "种子材料（含承诺随机串）、公开随机数和抽取结果，供任何人离线重新抽取核验（`zhifa "
-        "inspections verify-draw --material 文件`）。抽查期间结束或全部结果公示后，且排除名单"
-        "所涉计划的核验材料已公开时才公开，以免检查前泄露抽中名单。",
+        description="冻结的名录（检查对象；检查人员只有序号、执法类别和加盐摘要，不含姓名；"
+        "回避名单为逐户的加盐摘要，只公开抽中对象的回避序号；按抽查频次排除的对象及抽中它的计划）、"
+        "种子材料（含承诺随机串）、公开随机数和抽取结果，供任何人离线重新抽取、核对各摘要和承诺值"
+        "（`zhifa inspections verify-draw --material 文件`）。抽查期间结束或全部结果公示后，"
+        "且排除名单所涉计划的核验材料已公开时才公开，以免检查前泄露抽中名单。",
         responses={200: dict},
     )
     @action(detail=True, methods=["get"], url_path="material", url_name="material")

@@ -83,3 +83,28 @@ def drawn(make_plan, targets, inspectors, manager):
     plan = make_plan()
     services.plan_commit(actor=manager, plan=plan, beacon_source="福彩3D 2026年第320期")
     return services.plan_draw(actor=manager, plan=plan, beacon_value="3 7 1")
+
+
+def committed_in_old_format(plan, *, version: int):
+    """Rewrite a committed, undrawn plan as the platform committed it before the
+    lists were sealed (version 2) or before the frequency was enforced
+    (version 1): digests over the named lists, no seal key (nor, for version 1,
+    exclusion digest), and the commitment of that material."""
+    from zhifa.inspections import draw
+    from zhifa.inspections.models import Plan
+
+    _, inspectors, conflicts = services.frozen_lists(plan)
+    fields = {
+        "seal_key": "",
+        "inspectors_digest": draw.digest(inspectors),
+        "conflicts_digest": draw.digest(conflicts),
+    }
+    if version == 1:
+        fields["excluded_digest"] = ""
+    Plan.objects.filter(pk=plan.pk).update(**fields)
+    plan.refresh_from_db()
+    material = services.plan_material(plan)
+    assert material["v"] == version
+    Plan.objects.filter(pk=plan.pk).update(commitment=draw.commitment_of(material))
+    plan.refresh_from_db()
+    return plan

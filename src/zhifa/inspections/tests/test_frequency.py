@@ -21,6 +21,7 @@ from zhifa.inspections.models import (
     PlanTarget,
 )
 from zhifa.inspections.models import Conflict as ConflictOfInterest
+from zhifa.inspections.tests.conftest import committed_in_old_format
 from zhifa.inspections.verify import material_of, material_public, plan_verify, verify_material
 from zhifa.ledger.models import LedgerEntry
 from zhifa.ledger.selectors import entries_for
@@ -253,7 +254,7 @@ def test_published_material_waits_for_the_plans_it_names_and_verifies_offline(
     assert not material_public(monthly, today=date(2026, 8, 1))
     assert material_public(monthly, today=date(2027, 1, 1))
     data = json.loads(json.dumps(material_of(monthly), ensure_ascii=False, default=str))
-    assert data["material"]["v"] == 2 and len(data["excluded"]) == 3
+    assert data["material"]["v"] == 3 and len(data["excluded"]) == 3
     assert {row[2] for row in data["excluded"]} == {yearly.pk}
     assert data["material"]["window"] == ["2026-07-01", "2026-07-31"]
     assert all(c.ok for c in verify_material(data))
@@ -270,11 +271,10 @@ def test_plans_committed_before_the_rule_keep_verifying(plan_of, manager):
     # A plan committed before the frequency was enforced: version 1 material,
     # without window nor exclusion digest; its commitment and seed still check.
     plan = commit(plan_of("quarterly", "2026-10-01", "2026-12-31"), manager)
-    Plan.objects.filter(pk=plan.pk).update(excluded_digest="")
-    plan.refresh_from_db()
+    plan = committed_in_old_format(plan, version=1)
     v1 = services.plan_material(plan)
     assert v1["v"] == 1 and "excluded_digest" not in v1 and "window" not in v1
-    Plan.objects.filter(pk=plan.pk).update(commitment=draw.commitment_of(v1))
+    assert plan.commitment == draw.commitment_of(v1)
     plan = services.plan_draw(actor=manager, plan=plan, beacon_value="3 7 1")
     expected = hashlib.sha256(
         draw.canonical({"v": 1, "material": v1, "beacon_value": "3 7 1"})

@@ -428,8 +428,12 @@ def test_library_changes_change_the_digests(make_plan, targets, inspectors, mana
     next_quarter = make_plan(period_start=date(2027, 1, 1), period_end=date(2027, 3, 31))
     second = services.plan_commit(actor=manager, plan=next_quarter, beacon_source="x")
     assert first.targets_digest != second.targets_digest
+    assert services.frozen(first).conflicts != services.frozen(second).conflicts
+    assert services.frozen(first).inspectors == services.frozen(second).inspectors
+    # Sealed with each plan's own salts: the same inspectors, other digests,
+    # so that the seals of one plan cannot be matched in another.
+    assert first.inspectors_digest != second.inspectors_digest
     assert first.conflicts_digest != second.conflicts_digest
-    assert first.inspectors_digest == second.inspectors_digest
     assert first.commitment != second.commitment
 
 

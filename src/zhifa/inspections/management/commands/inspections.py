@@ -2,8 +2,11 @@
 from its frozen libraries, commitment and public random value, and say whether
 it matches what was recorded (exit 0) or not (exit 1).
 ``zhifa inspections verify-draw --material FILE`` does the same from the
-material published at ``/api/v1/inspection-draws/{id}/material/``, without the
-database. See ``zhifa.inspections.draw`` for the derivation."""
+material published at ``/api/v1/inspection-draws/{id}/material/`` (public,
+without names) or, for the agency and its supervisor, the full material of
+``/api/v1/inspection-plans/{id}/material/``, without the database. See
+``zhifa.inspections.draw`` for the derivation and ``zhifa.inspections.verify``
+for the two forms."""
 
 import json
 from pathlib import Path
@@ -23,7 +26,8 @@ class Command(BaseCommand):
         verify.add_argument("plan", type=int, nargs="?", help="抽查计划 ID")
         verify.add_argument(
             "--material",
-            help="从公开接口下载的抽取核验材料（JSON 文件），不读数据库而据此核验",
+            help="从公开接口（或本机关、司法局从完整材料接口）下载的抽取核验材料"
+            "（JSON 文件），不读数据库而据此核验",
         )
 
     def handle(self, *args, **options):
@@ -44,9 +48,11 @@ class Command(BaseCommand):
 
     def _report(self, checks, subject: str) -> None:
         for check in checks:
-            mark = "一致" if check.ok else "不一致"
+            mark = "未核验" if check.unchecked else "一致" if check.ok else "不一致"
             self.stdout.write(f"[{mark}] {check.label} {check.detail}".rstrip())
         if all(c.ok for c in checks):
-            self.stdout.write(f"{subject}：抽取结果一致（MATCH）。")
+            unchecked = sum(c.unchecked for c in checks)
+            note = f"；{unchecked} 项未核验，见上" if unchecked else ""
+            self.stdout.write(f"{subject}：抽取结果一致（MATCH）{note}。")
             return
         raise CommandError(f"{subject}：抽取结果不一致（MISMATCH）。")
