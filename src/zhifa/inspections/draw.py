@@ -97,7 +97,12 @@ left out, and every drawn target must be opened), and re-run the draw on the
 categories and the opened conflicts. What stays hidden: every name and
 credential number of an inspector, and every conflict of a target not drawn.
 A salt is 256 bits, so a seal cannot be matched by trying the agency's
-officers' names; salts differ per plan, so seals do not link plans.
+officers' names; salts differ per plan, so seals do not link plans. What is
+left: an opening ties a drawn target to inspector *positions*, and a business
+that was inspected knows the officers who came, whose positions the result
+shows; such a business could learn that an officer who inspected it is in
+conflict with another drawn target. Hiding that too would hide the conflicts
+the draw used, which is what the public must be able to check.
 
 The *full* material (staff of the agency and its supervising 司法局, through
 the authenticated API or ``verify-draw PLAN`` with the database) gives the
