@@ -194,3 +194,35 @@ def test_only_the_case_team_and_the_legal_unit_register_on_a_partys_behalf(team,
             actor=actor, case=case, requester="张三", content="请书面说明理由"
         )
     assert ReasonsRequest.objects.count() == rows + 3
+
+
+@pytest.mark.req("RSN-05")
+def test_staff_outside_the_case_team_and_the_legal_unit_cannot_register(
+    team, build, county, today, client_for
+):
+    from zhifa.accounts.models import Role, Unit
+
+    case = open_case(team)
+    url = f"/workbench/cases/{case.pk}/reasons/requests/new/"
+    form = {"requester": "张三", "content": "请书面说明理由", "requested_on": "2026-11-23"}
+    same_unit = build.officer(team.agency, unit=case.unit, name="未承办本案的执法员").user
+    foreign_legal = build.officer(
+        county.safety,
+        roles=(Role.REVIEWER,),
+        unit=build.unit(county.safety, "法制科", Unit.Kind.LEGAL),
+        credential=False,
+    ).user
+    rows, entries = ReasonsRequest.objects.count(), LedgerEntry.objects.count()
+    for actor in (same_unit, foreign_legal):
+        with pytest.raises(Forbidden) as refused:
+            services.reasons_request_register(
+                actor=actor, case=case, requester="张三", content="请书面说明理由"
+            )
+        assert refused.value.message.startswith("只有本案承办人员、负责人或本机关法制机构")
+        assert client_for(actor).post(url, form).status_code == 404
+    assert (ReasonsRequest.objects.count(), LedgerEntry.objects.count()) == (rows, entries)
+    legal = build.officer(team.agency, roles=(), unit=county.market_legal, credential=False)
+    made = services.reasons_request_register(
+        actor=legal.user, case=case, requester="张三", content="请书面说明理由"
+    )
+    assert made.registered_by == legal.user
