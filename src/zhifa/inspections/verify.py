@@ -235,9 +235,7 @@ def _list_checks(data: dict) -> tuple[list[Check], list, list, set | None]:
         sealed_inspectors, sealed_conflicts = inspectors, conflicts
         opened = data["conflicts_opened"]
     checks = [
-        Check(
-            "检查人员名录摘要", draw.digest(sealed_inspectors) == material["inspectors_digest"]
-        ),
+        Check("检查人员名录摘要", draw.digest(sealed_inspectors) == material["inspectors_digest"]),
         Check(
             "回避名单摘要",
             draw.digest(sealed_conflicts) == material["conflicts_digest"]
