@@ -231,11 +231,51 @@ def _rule_payload(rule: MajorDecisionRule) -> dict:
     }
 
 
+def _backdating(latest: MajorDecisionRule | None, fields: dict, today: date) -> str:
+    """Why saving ``fields`` after ``latest`` would change the catalogue before
+    ``today`` (empty when it would not).
+
+    A decision is judged by the versions in force on the day it was proposed, so
+    a version that took effect in the past would re-judge decisions already
+    proposed: a case major when it was decided could stop being major. The
+    first version of a code only adds to the catalogue and may record a rule
+    already in force (or already ended) on paper. Every later version takes
+    effect today at the earliest: a changed rule from its ``effective_from``;
+    a rule ended (or its end moved) by a version that only changes ``ends_on``
+    from the earlier of the two ends, so neither end may lie before today.
+    """
+    if latest is None:
+        return ""
+    only_the_end = all(getattr(latest, k) == v for k, v in fields.items() if k != "ends_on")
+    if not only_the_end:
+        if fields["effective_from"] < today:
+            return (
+                f"目录条目的修改不能追溯生效：新版本的施行日期（{fields['effective_from']}）"
+                f"不能早于今天（{today}）。此前拟作出的决定仍按原版本判断。"
+            )
+    elif (
+        latest.ends_on is not None
+        and latest.ends_on < today
+        and fields["ends_on"] != latest.ends_on
+    ):
+        return (
+            f"第{latest.version}版已于{latest.ends_on}废止，废止日期不能追溯更改；"
+            "如需恢复适用，请以今天或以后的日期为施行日期保存新版本。"
+        )
+    if fields["ends_on"] is not None and fields["ends_on"] < today:
+        return (
+            f"目录条目不能追溯废止：废止日期（{fields['ends_on']}）不能早于今天（{today}）。"
+            "此前拟作出的决定仍按原版本判断。"
+        )
+    return ""
+
+
 def rule_save(*, actor, agency: Agency, data: RuleInput) -> MajorDecisionRule:
     """Add a catalogue rule, or a new version of the rule with the same code.
 
     Earlier versions stay: a decision proposed before ``effective_from`` is
-    still judged by them.
+    still judged by them. A new version cannot take effect, nor end a rule,
+    before today (``_backdating``): the catalogue is never changed retroactively.
     """
     require_catalogue_editor(actor, agency)
     fields = _clean_rule(agency, data)
@@ -249,6 +289,9 @@ def rule_save(*, actor, agency: Agency, data: RuleInput) -> MajorDecisionRule:
                 f"新版本的施行日期不能早于第{latest.version}版（{latest.effective_from}）。",
                 code="bad_dates",
             )
+        why = _backdating(latest, fields, timezone.localdate())
+        if why:
+            raise InvalidInput(why, code="catalogue_backdated")
         rule = MajorDecisionRule.objects.create(
             agency=agency,
             version=(latest.version + 1) if latest else 1,
@@ -260,7 +303,8 @@ def rule_save(*, actor, agency: Agency, data: RuleInput) -> MajorDecisionRule:
 
 
 def rule_end(*, actor, rule: MajorDecisionRule, ends_on: date) -> MajorDecisionRule:
-    """Retire a rule from ``ends_on`` on, by a new version that ends then."""
+    """Retire a rule after ``ends_on`` (its last day in force), by a new version
+    that ends then; ``ends_on`` is today at the earliest (see ``rule_save``)."""
     data = RuleInput(
         code=rule.code,
         name=rule.name,
@@ -1380,14 +1424,14 @@ def rules_import(*, actor, agency: Agency, data: bytes) -> tuple[int, int]:
     parsed, errors = [], []
     for number, row in rows:
         try:
-            parsed.append(_rule_from_row(agency, row))
+            parsed.append((number, _rule_from_row(agency, row)))
         except InvalidInput as exc:
             errors.append(f"第 {number} 行：{exc.message}")
     if errors:
         raise InvalidInput("导入失败，未作任何更改。" + "；".join(errors), details=errors)
     saved = unchanged = 0
     with transaction.atomic():
-        for data_row in parsed:
+        for number, data_row in parsed:
             latest = (
                 MajorDecisionRule.objects.filter(agency=agency, code=data_row.code)
                 .order_by("-version")
@@ -1398,7 +1442,14 @@ def rules_import(*, actor, agency: Agency, data: bytes) -> tuple[int, int]:
                 if all(getattr(latest, k) == v for k, v in fields.items()):
                     unchanged += 1
                     continue
-            rule_save(actor=actor, agency=agency, data=data_row)
+            try:
+                rule_save(actor=actor, agency=agency, data=data_row)
+            except InvalidInput as exc:
+                raise InvalidInput(
+                    f"导入失败，未作任何更改。第 {number} 行：{exc.message}",
+                    code=exc.code,
+                    details=[f"第 {number} 行：{exc.message}"],
+                ) from None
             saved += 1
     return saved, unchanged
 

@@ -1,4 +1,7 @@
+from datetime import date
+
 import pytest
+from django.utils import timezone
 
 import zhifa.reviews.testing  # noqa: F401 — registers the review's driver step
 from zhifa.cases.models import Stage
@@ -16,6 +19,16 @@ def team(build, county):
 def calendar_2026(sysadmin):
     """2026's official holidays and make-up days (国庆节 10-01…07 off, 10-10 worked)."""
     calendar_seed(actor=sysadmin, years=[2026])
+
+
+@pytest.fixture
+def on(monkeypatch):
+    """``on(date)`` makes ``date`` today for the review's services."""
+
+    def set_today(day: date):
+        monkeypatch.setattr(timezone, "localdate", lambda *a, **k: day)
+
+    return set_today
 
 
 def proposed(t, fine="2000.00", **kw):

@@ -1,9 +1,11 @@
 """REV-01 catalogue matching, REV-11 reach, and the handler's major flag."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from zhifa.cases.major import is_major, major_reasons
 from zhifa.cases.models import Procedure
@@ -108,13 +110,118 @@ def test_a_decision_is_judged_by_the_rules_in_force_when_proposed(team):
 
 
 @pytest.mark.django_db
-def test_an_ended_rule_no_longer_matches(team):
+def test_an_ended_rule_no_longer_matches(team, on):
+    today = timezone.localdate()
     r = rule(team, amount_threshold="10000", effective_from=date(2020, 1, 1))
-    services.rule_end(actor=team.reviewer, rule=r, ends_on=date(2021, 12, 31))
+    ended = services.rule_end(actor=team.reviewer, rule=r, ends_on=today)
+    assert (ended.version, ended.ends_on) == (2, today)
     case = proposed(team, "50000.00")
+    assert is_major(case)  # the end date is the rule's last day in force
+    on(today + timedelta(days=1))
+    services.proposal_set(actor=team.lead, case=case, proposed_on=today + timedelta(days=1))
     assert not is_major(case)
-    services.proposal_set(actor=team.lead, case=case, proposed_on=date(2021, 6, 1))
+
+
+def catalogue_state():
+    return (
+        MajorDecisionRule.objects.count(),
+        LedgerEntry.objects.count(),
+        LedgerEntry.objects.filter(action="review.rule_save").count(),
+    )
+
+
+@pytest.mark.django_db
+def test_the_catalogue_is_never_changed_retroactively(team):
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    r1 = rule(team, amount_threshold="10000", effective_from=date(2020, 1, 1))
+    case = proposed(team, "50000.00")
+    services.proposal_set(actor=team.lead, case=case, proposed_on=yesterday)
     assert is_major(case)
+    before = catalogue_state()
+
+    # Retired from yesterday: refused, nothing written.
+    with pytest.raises(InvalidInput) as e:
+        services.rule_end(actor=team.reviewer, rule=r1, ends_on=yesterday)
+    assert e.value.code == "catalogue_backdated"
+    assert "不能追溯废止" in e.value.message and str(yesterday) in e.value.message
+    # Relaxed from yesterday, or from the first version's own date: refused.
+    for since in (yesterday, date(2020, 1, 1)):
+        with pytest.raises(InvalidInput) as e:
+            rule(team, amount_threshold="60000", effective_from=since)
+        assert e.value.code == "catalogue_backdated" and "不能追溯生效" in e.value.message
+    # Nor may an edit carry an end date in the past.
+    with pytest.raises(InvalidInput) as e:
+        rule(team, amount_threshold="60000", effective_from=today, ends_on=yesterday)
+    assert catalogue_state() == before
+    assert is_major(case)
+
+    # From today on is allowed: the decision proposed yesterday is still judged by the
+    # old threshold (version 2 is version 1 ending today).
+    services.rule_end(actor=team.reviewer, rule=r1, ends_on=today)
+    v3 = rule(team, amount_threshold="60000", effective_from=today)
+    assert v3.version == 3
+    assert is_major(case)
+    assert [r.version for r in catalogue.matching_rules(case)] == [2]
+    assert catalogue_state()[2] == before[2] + 2
+
+
+@pytest.mark.django_db
+def test_a_retired_rule_is_not_revived_retroactively(team):
+    today = timezone.localdate()
+    # A first version may record a rule that was already in force, and ended, on paper.
+    old = rule(
+        team,
+        code="OLD",
+        traits=["fees"],
+        effective_from=date(2020, 1, 1),
+        ends_on=date(2021, 12, 31),
+    )
+    before = catalogue_state()
+    with pytest.raises(InvalidInput) as e:
+        services.rule_end(actor=team.reviewer, rule=old, ends_on=today + timedelta(days=30))
+    assert e.value.code == "catalogue_backdated" and "2021-12-31废止" in e.value.message
+    assert catalogue_state() == before
+    # Restored by a new version from today.
+    again = rule(team, code="OLD", traits=["fees"], effective_from=today)
+    assert (again.version, again.ends_on) == (2, None)
+
+
+@pytest.mark.django_db
+def test_the_doors_show_the_refusal_of_a_backdated_change(team, client_for):
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    r1 = rule(team, amount_threshold="10000", effective_from=date(2020, 1, 1))
+    client = client_for(team.reviewer)
+    before = catalogue_state()
+
+    # The API's end action.
+    url = reverse("api:review-rule-end", args=[r1.pk])
+    response = client.post(url, {"ends_on": str(yesterday)}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "catalogue_backdated"
+    assert "不能追溯废止" in response.json()["detail"]
+
+    # The workbench's form for a new version.
+    form = {
+        "code": "R1",
+        "name": "较大数额罚款",
+        "party_type": "any",
+        "amount_of": "fine",
+        "amount_threshold": "60000",
+        "amount_inclusive": "on",
+        "effective_from": str(yesterday),
+    }
+    response = client.post(reverse("reviews:rule-create"), form)
+    assert response.status_code == 200
+    assert "目录条目的修改不能追溯生效" in response.content.decode()
+    assert catalogue_state() == before
+
+    response = client.post(url, {"ends_on": str(today)}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    response = client.post(reverse("reviews:rule-create"), {**form, "effective_from": str(today)})
+    assert response.status_code == 302
+    assert MajorDecisionRule.objects.filter(code="R1").count() == 3
 
 
 @pytest.mark.django_db

@@ -5,7 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from zhifa.core.errors import InvalidInput
 from zhifa.core.excel import workbook_bytes
 from zhifa.ledger.models import LedgerEntry
 from zhifa.reviews import selectors, services
@@ -146,6 +148,13 @@ def test_the_catalogue_round_trips_through_excel(team, client_for):
     assert (saved, unchanged) == (0, 1)
     rows = services.rule_rows(MajorDecisionRule.objects.all())
     rows[0][8] = "20000"
+    # An edit dated back to the rule's first day would re-judge past decisions: refused.
+    data = workbook_bytes(title="目录", headers=services.RULE_SHEET_HEADERS, rows=rows)
+    with pytest.raises(InvalidInput) as e:
+        services.rules_import(actor=team.reviewer, agency=team.agency, data=data)
+    assert "第 2 行：目录条目的修改不能追溯生效" in e.value.message
+    assert MajorDecisionRule.objects.count() == 1
+    rows[0][11] = timezone.localdate().isoformat()
     rows.append(
         [
             "B1",
