@@ -452,6 +452,9 @@ ZHIFA_DISCLOSURE_WORKDAYS_OTHER = env.int("ZHIFA_DISCLOSURE_WORKDAYS_OTHER", 20)
 # Display period (001 附件1 §20): at least 2 years, 6 months for a natural person.
 ZHIFA_DISCLOSURE_DISPLAY_MONTHS = env.int("ZHIFA_DISCLOSURE_DISPLAY_MONTHS", 24)
 ZHIFA_DISCLOSURE_DISPLAY_MONTHS_NATURAL = env.int("ZHIFA_DISCLOSURE_DISPLAY_MONTHS_NATURAL", 6)
+# Publication and withholding are confirmed by a member of the legal unit other
+# than who prepared or submitted the item (PUB-13); a one-person office turns it off.
+ZHIFA_DISCLOSURE_FOUR_EYES = env.bool("ZHIFA_DISCLOSURE_FOUR_EYES", True)
 # Working days within which a correction request is decided (001 附件1 §24: 3 个工作日).
 ZHIFA_DISCLOSURE_REQUEST_WORKDAYS = env.int("ZHIFA_DISCLOSURE_REQUEST_WORKDAYS", 3)
 # Largest evidence upload with a correction request, and the accepted types.

@@ -40,34 +40,69 @@ def _legal_user(agency: Agency):
     return officer.user if officer else None
 
 
+def _clerk(agency: Agency, legal):
+    """Who prepares the agency's ex-ante items: its administrator (办公室), or
+    else an officer outside the legal unit, so that the legal unit checks them."""
+    staff = agency.officers.filter(is_active=True, user__isnull=False).exclude(user=legal)
+    officer = (
+        staff.filter(role_grants__role=Role.AGENCY_ADMIN).order_by("pk").first()
+        or staff.filter(role_grants__role=Role.OFFICER).order_by("pk").first()
+    )
+    return officer.user if officer else legal
+
+
+def _handler(instrument, fallback):
+    """The case's lead handling officer (承办人员) prepares its public version."""
+    assignment = (
+        instrument.case.assignments.filter(released_at__isnull=True, officer__is_active=True)
+        .select_related("officer__user")
+        .order_by("-is_lead", "pk")
+        .first()
+    )
+    return assignment.officer.user if assignment else fallback
+
+
+def _confirm(item: Disclosure, legal) -> Disclosure:
+    """Published by ``legal``, or by another member of the legal unit where
+    ``legal`` prepared or submitted it (PUB-13); left in review if nobody may."""
+    checkers = selectors.checkers(item)
+    if not checkers:
+        return item
+    checker = legal if legal in checkers else checkers[0]
+    return services.disclosure_publish(actor=checker, disclosure=item)
+
+
 def disclosures_demo(agency: Agency) -> list[Disclosure]:
     """Publish the agency's issued decisions (one is withdrawn, one left due in
     review), its approved inspection results, a flowchart and a service guide,
-    and set up one service window for its board. Agencies without a legal
-    reviewer are left alone."""
+    and set up one service window for its board. Officers prepare and submit,
+    the legal reviewer confirms (PUB-13). Agencies without a legal reviewer are
+    left alone."""
     legal = _legal_user(agency)
     if legal is None:
         return []
+    clerk = _clerk(agency, legal)
     made = []
     for topic, title, body in (
         (Disclosure.Topic.FLOWCHART, "行政处罚流程图", FLOW),
         (Disclosure.Topic.SERVICE_GUIDE, "行政许可服务指南", GUIDE),
     ):
         item = services.disclosure_prepare(
-            actor=legal,
+            actor=clerk,
             agency=agency,
             draft=services.DraftInput(kind="ex_ante", topic=topic, title=title, body=body),
         )
-        services.disclosure_submit(actor=legal, disclosure=item)
-        made.append(services.disclosure_publish(actor=legal, disclosure=item))
+        services.disclosure_submit(actor=clerk, disclosure=item)
+        made.append(_confirm(item, legal))
     instruments = list(selectors.decisions_unprepared(actor=legal).filter(agency=agency))
     for n, instrument in enumerate(instruments):
-        item = services.decision_prepare(actor=legal, instrument=instrument)
-        services.disclosure_submit(actor=legal, disclosure=item)
+        handler = _handler(instrument, legal)
+        item = services.decision_prepare(actor=handler, instrument=instrument)
+        services.disclosure_submit(actor=handler, disclosure=item)
         if n == len(instruments) - 1 and n > 0:
             made.append(item)  # left in review: the queue shows a due item
             continue
-        made.append(services.disclosure_publish(actor=legal, disclosure=item))
+        made.append(_confirm(item, legal))
     # Approved inspection results and the 随机抽查事项清单 wait in review (inspections
     # demo): confirm them (PUB-06, PUB-02).
     for item in Disclosure.objects.filter(
@@ -76,7 +111,7 @@ def disclosures_demo(agency: Agency) -> list[Disclosure]:
         agency=agency,
         status=Disclosure.Status.IN_REVIEW,
     ).order_by("pk"):
-        made.append(services.disclosure_publish(actor=legal, disclosure=item))
+        made.append(_confirm(item, legal))
     _window(agency, legal)
     published = [d for d in made if d.kind == "decision" and d.status == "published"]
     if len(published) > 1:

@@ -9,7 +9,8 @@ exactly as ``disclosure_prepare`` → ``disclosure_submit`` →
 publication deadline from the work calendar, ``published_at``, ``is_late``,
 ``display_until`` from the display period, ``search_tokens`` from
 ``services.search_text`` and, on SQLite, the FTS5 row; the three
-``DisclosureEvent`` rows with the legal unit's reviewer as actor — and written
+``DisclosureEvent`` rows, prepared and submitted by an officer of the agency
+and published by its legal unit's reviewer (PUB-13) — and written
 with ``bulk_create`` in batches. What differs: the ledger gets one entry per
 batch (``disclosure.bulk_generate``, with the batch's id range and count)
 instead of three per item, and no redaction pass runs because the generated
@@ -78,6 +79,7 @@ class _Agency:
     trades: tuple[str, ...]
     matters: list[Matter]
     reviewer_id: int | None
+    preparer_id: int | None
 
 
 # The first characters of the demo agencies' document numbers (示市监罚〔2026〕12号).
@@ -117,6 +119,13 @@ def _agencies() -> list[_Agency]:
             .values_list("user_id", flat=True)
             .first()
         )
+        preparer = (
+            agency.officers.filter(role_grants__role=Role.OFFICER, is_active=True)
+            .exclude(role_grants__role=Role.REVIEWER)
+            .order_by("pk")
+            .values_list("user_id", flat=True)
+            .first()
+        )
         found.append(
             _Agency(
                 agency,
@@ -124,6 +133,7 @@ def _agencies() -> list[_Agency]:
                 TRADES.get(agency.domain, TRADES["market"]),
                 matters,
                 reviewer,
+                preparer,
             )
         )
     return found
@@ -281,13 +291,13 @@ class _Maker:
             published_at=published_at,
             is_late=published_day > due_on,
             display_until=services.add_months(published_day, months),
-            created_by_id=spec.reviewer_id,
+            created_by_id=spec.preparer_id,
         )
         item.search_tokens = " ".join(search.tokens(services.search_text(item)))
         return item
 
 
-def _events(items: list[Disclosure], reviewers: dict[int, int | None]) -> list[DisclosureEvent]:
+def _events(items: list[Disclosure], people: dict[int, _Agency]) -> list[DisclosureEvent]:
     A = DisclosureEvent.Action
     steps = (
         (A.PREPARE, "", S.DRAFT),
@@ -296,6 +306,7 @@ def _events(items: list[Disclosure], reviewers: dict[int, int | None]) -> list[D
     )
     events = []
     for item in items:
+        spec = people[item.agency_id]
         for action, before, after in steps:
             events.append(
                 DisclosureEvent(
@@ -304,7 +315,7 @@ def _events(items: list[Disclosure], reviewers: dict[int, int | None]) -> list[D
                     from_status=before,
                     to_status=after,
                     note="逾期公开" if action == A.PUBLISH and item.is_late else "",
-                    actor_id=reviewers[item.agency_id],
+                    actor_id=spec.reviewer_id if action == A.PUBLISH else spec.preparer_id,
                     at=item.published_at,
                 )
             )
@@ -323,7 +334,7 @@ def decisions_generate(*, n: int, seed: int = 2026, today: date | None = None, p
         raise InvalidInput("没有带执法事项的执法主体：请先建立示范县（zhifa demo）。")
     rng = random.Random(seed)
     maker = _Maker(rng, agencies, today)
-    reviewers = {spec.agency.pk: spec.reviewer_id for spec in agencies}
+    people = {spec.agency.pk: spec for spec in agencies}
     done = 0
     while done < n:
         size = min(BATCH, n - done)
@@ -337,7 +348,7 @@ def decisions_generate(*, n: int, seed: int = 2026, today: date | None = None, p
                         f"INSERT INTO {search.FTS_TABLE} (rowid, body) VALUES (%s, %s)",
                         [(d.pk, d.search_tokens) for d in items],
                     )
-            DisclosureEvent.objects.bulk_create(_events(items, reviewers))
+            DisclosureEvent.objects.bulk_create(_events(items, people))
             ledger.append(
                 actor=None,
                 action="disclosure.bulk_generate",

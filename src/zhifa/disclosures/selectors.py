@@ -274,6 +274,26 @@ def disclosure_get(*, actor, pk) -> Disclosure:
     return item
 
 
+def checkers(item: Disclosure) -> list:
+    """The users who may confirm ``item`` now: active members of its agency's
+    legal unit, less whoever prepared or submitted it (PUB-13)."""
+    from zhifa.accounts.models import Officer, Unit
+    from zhifa.disclosures.services import is_legal_unit, own_work
+
+    officers = (
+        Officer.objects.filter(agency_id=item.agency_id, is_active=True, user__isnull=False)
+        .filter(Q(role_grants__role=Role.REVIEWER) | Q(unit__kind=Unit.Kind.LEGAL))
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
+    )
+    return [
+        o.user
+        for o in officers
+        if is_legal_unit(o.user, item.agency) and not own_work(o.user, item)
+    ]
+
+
 def disclosures_due(*, actor, today: date | None = None) -> QuerySet[Disclosure]:
     """Items not yet published nor withheld, by deadline; ``overdue`` marks those late."""
     today = today or timezone.localdate()

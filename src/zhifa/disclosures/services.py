@@ -5,7 +5,8 @@ Who may act [001 附件1 §8, §12]: officers of the agency prepare items and su
 them; the agency's legal unit (法制机构: its legal reviewers and the staff of a
 unit of kind ``legal``) confirms, returns or withholds them, and with the
 agency's leaders withdraws and corrects published ones. Nothing is published
-without that confirmation (PUB-13).
+without that confirmation, and nobody confirms or withholds an item they
+prepared or submitted themselves (PUB-13, ``ZHIFA_DISCLOSURE_FOUR_EYES``).
 """
 
 from __future__ import annotations
@@ -71,6 +72,32 @@ def require_legal_unit(actor, agency: Agency) -> None:
     raise Forbidden(
         "公示信息须经本机关法制机构审核：只有本机关法制审核人员或法制机构人员可以操作。"
     )
+
+
+def own_work(actor, disclosure: Disclosure) -> str:
+    """Why ``actor`` may not confirm ``disclosure`` themselves: they prepared it
+    (拟稿) or handed it to review (提交审核). Blank when someone else did both,
+    or when the agency works without a second pair of eyes
+    (``ZHIFA_DISCLOSURE_FOUR_EYES`` off, PUB-13)."""
+    if not settings.ZHIFA_DISCLOSURE_FOUR_EYES or not getattr(actor, "is_authenticated", False):
+        return ""
+    if disclosure.created_by_id == actor.pk:
+        return "您是该信息的拟稿人"
+    submitted = disclosure.events.filter(action=DisclosureEvent.Action.SUBMIT, actor=actor)
+    if submitted.exists():
+        return "您提交了该信息的法制审核"
+    return ""
+
+
+def require_second_person(actor, disclosure: Disclosure, *, doing: str) -> None:
+    """Publication and the decision not to publish are checked by someone other
+    than who prepared or submitted the public version (PUB-13)."""
+    reason = own_work(actor, disclosure)
+    if reason:
+        raise Forbidden(
+            f"{reason}，不能{doing}：须由拟稿人和提交人以外的本机关法制机构人员审核。",
+            code="own_item",
+        )
 
 
 def require_withdrawer(actor, agency: Agency) -> None:
@@ -665,11 +692,13 @@ def search_text(disclosure: Disclosure) -> str:
 
 @transaction.atomic
 def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
-    """The legal unit confirms the public version and it is published (PUB-13).
-    An item past its deadline is still published, and stays marked late."""
+    """The legal unit confirms the public version and it is published (PUB-13),
+    by someone other than who prepared or submitted it. An item past its
+    deadline is still published, and stays marked late."""
     require_legal_unit(actor, disclosure.agency)
     disclosure = _locked(disclosure)
     _require_status(disclosure, S.IN_REVIEW, doing="公示")
+    require_second_person(actor, disclosure, doing="审核通过并公示")
     leaks = remaining_leaks(disclosure)
     if leaks:
         kinds = "、".join(sorted({redaction.LABELS[kind] for kind, _ in leaks}))
@@ -719,7 +748,8 @@ def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
 
 @transaction.atomic
 def disclosure_withhold(*, actor, disclosure: Disclosure, ground: str) -> Disclosure:
-    """Decide not to publish an item at all, with its ground (不公开依据, PUB-07)."""
+    """Decide not to publish an item at all, with its ground (不公开依据, PUB-07);
+    like publication, not by who prepared or submitted it (PUB-13)."""
     require_legal_unit(actor, disclosure.agency)
     ground = (ground or "").strip()
     if not ground:
@@ -729,6 +759,7 @@ def disclosure_withhold(*, actor, disclosure: Disclosure, ground: str) -> Disclo
         )
     disclosure = _locked(disclosure)
     _require_status(disclosure, S.DRAFT, S.IN_REVIEW, doing="决定不予公开")
+    require_second_person(actor, disclosure, doing="决定不予公开")
     before = disclosure.status
     disclosure.status = S.WITHHELD
     disclosure.withholding_ground = ground

@@ -520,6 +520,7 @@ def detail(request, pk: int):
             "overdue": selectors.is_overdue(item),
             "may_prepare": permitted(services.require_preparer, request.user, agency),
             "may_review": permitted(services.require_legal_unit, request.user, agency),
+            "own_work": services.own_work(request.user, item),
             "may_withdraw": permitted(services.require_withdrawer, request.user, agency),
         },
     )
@@ -543,6 +544,11 @@ def publish(request, pk: int):
     item = _item(request, pk)
     if not permitted(services.require_legal_unit, request.user, item.agency):
         raise PermissionDenied("公示信息须经本机关法制机构审核。")
+    own = services.own_work(request.user, item)
+    if request.method == "GET" and own:
+        # The preparer is not offered the confirmation page; a POST meets the service's refusal.
+        messages.error(request, f"{own}，须由本机关法制机构其他人员审核公示。")
+        return redirect(_item_url(item))
     if request.method == "POST" and request.POST.get("confirmed"):
         try:
             services.disclosure_publish(actor=request.user, disclosure=item)

@@ -53,3 +53,33 @@ class PublishedItemSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = reverse("portal:decision-detail", args=[item.pk])
         return request.build_absolute_uri(path) if request else path
+
+
+class WorkItemSerializer(serializers.ModelSerializer):
+    """An item in the agency's publication work (PUB-13): its state and who
+    prepared it; the public text is read on the portal once published."""
+
+    agency = serializers.CharField(source="agency.name")
+    status_label = serializers.CharField(source="get_status_display")
+    created_by = serializers.IntegerField(source="created_by_id", allow_null=True)
+
+    class Meta:
+        model = Disclosure
+        fields = (
+            "id",
+            "kind",
+            "title",
+            "agency",
+            "status",
+            "status_label",
+            "due_on",
+            "created_by",
+            "published_at",
+            "is_late",
+            "display_until",
+            "withholding_ground",
+        )
+
+
+class WithholdSerializer(serializers.Serializer):
+    ground = serializers.CharField(help_text="不公开依据（如涉及商业秘密及其法律依据）")

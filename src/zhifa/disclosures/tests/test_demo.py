@@ -37,6 +37,9 @@ def test_the_demo_portal_has_inspection_results(build, county, calendar_2026, cl
     for _ in range(4):
         build.officer(county.market, unit=county.market_unit)
     build.officer(county.market, roles=(Role.REVIEWER,), credential=False)
+    # The reviewer approves the results, which prepares their public versions: a
+    # second member of the legal unit publishes them (PUB-13).
+    build.officer(county.market, roles=(), unit=county.market_legal, credential=False)
     inspections_demo(county.market, county.market_admin)
     disclosures_demo(county.market)
     results = selectors.published_inspection_results()

@@ -72,7 +72,9 @@ def test_a_recorded_execution_is_prepared_and_published(
     assert selectors.executions_unprepared(actor=t.reviewer) == []
 
     services.disclosure_submit(actor=t.reviewer, disclosure=item)
-    services.disclosure_publish(actor=t.reviewer, disclosure=item)
+    # The reviewer prepared it: another member of the legal unit publishes it (PUB-13).
+    checker = build.officer(county.market, roles=(), unit=county.market_legal, credential=False)
+    services.disclosure_publish(actor=checker.user, disclosure=item)
     page = client.get(reverse("portal:decision-detail", args=[item.pk]))
     assert page.status_code == 200 and "已划拨罚款" in page.content.decode()
 

@@ -110,7 +110,7 @@ def test_no_planted_personal_data_reaches_any_public_output(desk, client, settin
     s = testing.secrets(rng)
     planted.append(s)
     replacement = services.disclosure_correct(
-        actor=desk.legal,
+        actor=desk.leader,
         disclosure=published[3],
         explanation="重新作出决定",
         draft=_draft(rng, desk, N + 1, s),

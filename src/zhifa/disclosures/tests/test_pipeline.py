@@ -258,8 +258,9 @@ def test_withdrawal_takes_the_item_down_with_a_public_reason(desk):
 @pytest.mark.req("PUB-09")
 def test_a_remade_decision_replaces_the_original_and_restarts_the_period(desk):
     original = publish(desk, decision(desk, decided_on=date(2026, 9, 30)))
+    # The leader corrects it; the legal unit confirms the new version (PUB-13).
     replacement = services.disclosure_correct(
-        actor=desk.legal,
+        actor=desk.leader,
         disclosure=original,
         explanation="原处罚决定经复议撤销，本机关重新作出决定",
         draft=decision(

@@ -54,11 +54,19 @@ def test_an_issued_decision_is_prepared_from_the_case_and_published_through_the_
     assert not selectors.decisions_unprepared(actor=t.reviewer).exists()
 
     services.disclosure_submit(actor=t.lead, disclosure=item)
+    # The reviewer prepared it: the page says why they may not publish it (PUB-13).
     page = client.get(reverse("portal:wb-detail", args=[item.pk])).content.decode()
-    assert 'class="redacted"' in page and "审核通过并公示" in page
-    confirm = client.get(reverse("portal:wb-publish", args=[item.pk]))
+    assert 'class="redacted"' in page and "审核通过并公示" not in page
+    assert 'id="four-eyes"' in page and "您是该信息的拟稿人" in page
+    # Another member of the legal unit checks and publishes it.
+    checker = client_for(
+        build.officer(county.market, roles=(), unit=county.market_legal, credential=False).user
+    )
+    page = checker.get(reverse("portal:wb-detail", args=[item.pk])).content.decode()
+    assert 'class="redacted"' in page and "审核通过并公示" in page and "four-eyes" not in page
+    confirm = checker.get(reverse("portal:wb-publish", args=[item.pk]))
     assert "确认公示" in confirm.content.decode()
-    client.post(reverse("portal:wb-publish", args=[item.pk]), {"confirmed": "1"})
+    checker.post(reverse("portal:wb-publish", args=[item.pk]), {"confirmed": "1"})
     item.refresh_from_db()
     assert item.status == Disclosure.Status.PUBLISHED
 
