@@ -146,6 +146,12 @@ class ReasonForm(forms.Form):
 class PauseForm(forms.Form):
     kind = forms.ChoiceField(label="中止事由", choices=ReviewPause.Kind.choices)
     reason = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}))
+    starts_on = forms.DateField(
+        label="中止开始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="留空为今天；审核已超期的，只能自今天起中止",
+    )
 
 
 class EmptyForm(forms.Form):

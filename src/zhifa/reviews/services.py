@@ -789,22 +789,39 @@ def _require_running(submission: Submission) -> None:
 def pause_start(
     *, actor, submission: Submission, kind: str, reason: str, starts_on: date | None = None
 ) -> ReviewPause:
-    """Stop the clock for a supplement, joint investigation, expert or interpretation."""
+    """Stop the clock for a supplement, joint investigation, expert or interpretation.
+
+    The pause starts today, or on an earlier day (recorded late) between the
+    day the materials were complete and today. It may start on an earlier day
+    only while the review is within its limit: once the due date (without this
+    pause) lies before today, the review is overdue and a pause dated back into
+    its limit would hide that, so it can only be recorded from today on — the
+    working days already over the limit stay counted. A due date that is today
+    is not yet passed.
+    """
     require_reviewer(actor, submission.case)
     if kind not in ReviewPause.Kind.values:
         raise InvalidInput("中止事由取值不正确。", code="bad_choice")
     reason = _text(reason, "中止说明", max_length=2000)
-    starts_on = starts_on or timezone.localdate()
+    today = timezone.localdate()
+    starts_on = starts_on or today
     with transaction.atomic():
         submission = _locked_submission(submission)
         _require_running(submission)
         if submission.pauses.filter(ends_on__isnull=True).exists():
             raise Conflict("审核期限已在中止中。", code="already_paused")
         last_end = max((p.ends_on for p in submission.pauses.all()), default=None)
-        if starts_on < submission.complete_on or starts_on > timezone.localdate():
+        if starts_on < submission.complete_on or starts_on > today:
             raise InvalidInput("中止开始日期须在材料完备日期和今天之间。", code="bad_dates")
         if last_end is not None and starts_on < last_end:
             raise InvalidInput("中止不能与此前的中止重叠。", code="bad_dates")
+        due = clock.due_on(submission)
+        if starts_on < today and due is not None and due < today:
+            raise InvalidInput(
+                f"本轮审核期限已于{due}届满，现已超期；中止只能自今天（{today}）起记录，"
+                "不能追溯到此前的日期。",
+                code="pause_backdated",
+            )
         pause = ReviewPause.objects.create(
             submission=submission, kind=kind, reason=reason, starts_on=starts_on, started_by=actor
         )

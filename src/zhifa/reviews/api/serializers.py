@@ -199,6 +199,11 @@ class MaterialsSupplementSerializer(serializers.Serializer):
 class PauseStartSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(ReviewPause.Kind.choices)
     reason = serializers.CharField()
+    starts_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="中止开始日期，缺省为今天；审核已超期的，只能自今天起中止",
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
