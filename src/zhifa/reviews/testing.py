@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from zhifa.cases.driver import step
-from zhifa.cases.models import Case, Stage
+from zhifa.cases.models import Case, Procedure, Stage
 from zhifa.reviews import catalogue, services
 from zhifa.reviews.gates import review_refusals
 from zhifa.reviews.models import Finding, LegalReview, Material, Opinion, ReviewPoint, Submission
@@ -94,7 +94,13 @@ def review_when_needed(t, case: Case) -> LegalReview | None:
     decision in the county government's name also goes to the 司法局, which agrees."""
     if not catalogue.needs_review(case) or not review_refusals(case):
         return None
+    from zhifa.instruments.testing import _use_issued_form
     from zhifa.reviews.gates import unit_refusals
+
+    # The instruments' step corrects an on-the-spot decision's form number, which
+    # supersedes the draft: do it first, so the review is of the draft issued.
+    if case.procedure == Procedure.SIMPLE:
+        _use_issued_form(t, case)
 
     review = review_pass(t, case) if unit_refusals(case) else latest_review(case)
     if catalogue.in_government_name(case) and review_refusals(case):
