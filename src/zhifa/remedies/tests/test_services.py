@@ -264,8 +264,9 @@ def test_the_remade_decision_is_published_with_the_explanation(market):
 
     case = advance_to(market, open_case(market), Stage.EXECUTION)
     first = Instrument.objects.get(case=case, kind=Kind.DECISION)
-    item = disclosures.decision_prepare(actor=market.reviewer, instrument=first)
-    disclosures.disclosure_submit(actor=market.reviewer, disclosure=item)
+    # The handling officer prepares the public version, the reviewer publishes it (PUB-13).
+    item = disclosures.decision_prepare(actor=market.lead, instrument=first)
+    disclosures.disclosure_submit(actor=market.lead, disclosure=item)
     original = disclosures.disclosure_publish(actor=market.reviewer, disclosure=item)
     remedy_record(
         actor=market.reviewer,

@@ -124,7 +124,7 @@ def _publish(client, item_pk):
     return Disclosure.objects.get(pk=item_pk)
 
 
-def test_the_catalogue_is_published_on_the_portal_from_the_rules(team, county):
+def test_the_catalogue_is_published_on_the_portal_from_the_rules(team, county, build):
     reviewer = login(team.reviewer)
     url = reverse("reviews:catalogue-disclose")
     # Nothing in force: refused.
@@ -172,8 +172,11 @@ def test_the_catalogue_is_published_on_the_portal_from_the_rules(team, county):
     response = reviewer.post(url, {"confirmed": "1"})
     assert "尚未办结" in response.content.decode()
 
-    # The legal unit confirms it on the portal workbench; the public portal shows it.
-    _publish(reviewer, item.pk)
+    # Another member of the legal unit confirms it on the portal workbench (PUB-13);
+    # the public portal shows it.
+    checker = build.officer(county.market, roles=(), unit=county.market_legal, credential=False)
+    checker = login(checker.user)
+    _publish(checker, item.pk)
     public = Client().get(reverse("portal:agency-detail", args=[team.agency.pk])).content.decode()
     assert "重大执法决定法制审核目录清单" in public and "FK-01 对法人处较大数额罚款" in public
 
@@ -192,7 +195,7 @@ def test_the_catalogue_is_published_on_the_portal_from_the_rules(team, county):
     item.refresh_from_db()
     assert newer.supersedes_id == item.pk and item.status == "superseded"
     assert "对法人处十万元以上罚款（第2版）" in newer.body
-    _publish(reviewer, newer.pk)
+    _publish(checker, newer.pk)
     public = Client().get(reverse("portal:agency-detail", args=[team.agency.pk])).content.decode()
     assert "十万元以上" in public and "对法人处较大数额罚款" not in public
 

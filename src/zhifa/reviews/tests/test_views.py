@@ -192,9 +192,11 @@ def test_the_catalogue_round_trips_through_excel(team, client_for):
 
 
 @pytest.mark.req("REV-01")
-def test_demo_catalogue(team, county):
+def test_demo_catalogue(team, county, build):
     from zhifa.reviews.demo import reviews_demo
 
+    # A second member of the legal unit confirms what the reviewer prepared (PUB-13).
+    build.officer(county.market, roles=(), unit=county.market_legal, credential=False)
     rules = reviews_demo(county.market, team.reviewer)
     assert len(rules) == 7
     # Filed with the 司法局, and on the portal (the reviewer is the legal unit).
