@@ -231,3 +231,46 @@ def test_no_matters_no_list(desk, county):
 
     with pytest.raises(InvalidInput, match="尚无在用"):
         inspections.matters_disclosure_prepare(actor=county.market_admin, agency=county.market)
+
+
+def _section(page: str, plan) -> str:
+    """The part of the draw record page about ``plan``."""
+    start = page.index(f'id="draw-{plan.pk}"')
+    end = page.find('<section class="draw"', start)
+    return page[start : end if end > 0 else len(page)]
+
+
+@pytest.mark.req("INS-01", "PUB-02")
+def test_the_draw_record_shows_the_frequency_window_and_exclusion(plan, client):
+    import calendar
+
+    today = timezone.localdate()
+    manager = plan.manager
+    plan = inspections.plan_draw(actor=manager, plan=plan, beacon_value="3 7 1")
+    # A monthly round in the same year leaves out the two targets the yearly plan drew.
+    last = calendar.monthrange(today.year, today.month)[1]
+    monthly = inspections.plan_create(
+        actor=manager,
+        matter=plan.matter,
+        name="本月食品经营抽查",
+        frequency="monthly",
+        period_start=today.replace(day=1),
+        period_end=today.replace(day=last),
+        count=1,
+    )
+    monthly = inspections.plan_commit(actor=manager, plan=monthly, beacon_source="福彩3D")
+    public = client.get(reverse("api:inspection-draw-detail", args=[monthly.pk])).json()
+    assert public["excluded_count"] == 2 and public["excluded_digest"] == monthly.excluded_digest
+
+    page = client.get(reverse("portal:draw-list")).content.decode()
+    yearly = _section(page, plan)
+    assert "每年一次" in yearly
+    assert f"{today.year}年（{today.year}-01-01 至 {today.year}-12-31）" in yearly
+    assert '<dd class="frequency-excluded">无</dd>' in yearly
+    month = _section(page, monthly)
+    name = f"{today.year}年{today.month}月"
+    assert "每月一次" in month
+    assert f"{name}（{today:%Y-%m}-01 至 {today:%Y-%m}-{last:02d}）" in month
+    assert f"排除本月（{name}）已抽中的对象 2 户，不参加本次抽取" in month
+    assert "频次排除名单摘要" in month and monthly.excluded_digest in month
+    assert monthly.excluded_digest not in yearly
