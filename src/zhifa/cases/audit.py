@@ -2,9 +2,11 @@
 ``zhifa verify`` (REC-11, REC-12).
 
 A record's content is hashed into its ``record.add`` entry; the fixed fields
-of a case, a party and an officer's assignment into the entry that wrote the
-row; each signature's fields into the entry of its record; every stage change
-and release is an entry. The ledger itself cannot be changed unnoticed, so a
+of a case, a party, an officer's assignment and a suspension of the case's
+time limit into the entry that wrote the row; each signature's fields into the
+entry of its record; every stage change, release and resumption is an entry,
+and the case's clock (suspended since, working days added) is the one its last
+suspension entry left. The ledger itself cannot be changed unnoticed, so a
 row changed, added or removed directly in the database — by someone holding the
 database administrator's password — no longer matches and is named here, with
 the last legitimate change to it: who, when and which entry (the responsible
@@ -26,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from zhifa.cases.models import Case, CaseOfficer, Party, Record, Signature
+from zhifa.cases.models import Case, CaseOfficer, Party, Record, Signature, Suspension
 from zhifa.ledger.models import LedgerEntry
 from zhifa.ledger.selectors import (
     EVERYTHING,
@@ -39,6 +41,7 @@ from zhifa.ledger.selectors import (
 )
 
 RECORD_ACTIONS = ("record.add", "record.correct")
+CLOCK_ACTIONS = ("case.suspend", "case.resume")
 
 
 def _entries(object_type: str, actions: tuple[str, ...], scope: AuditScope):
@@ -247,6 +250,7 @@ def cases_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
 
     stages = latest_payloads("cases.case", ("case.stage",), scope)
     opened = latest_payloads("cases.case", ("case.open",), scope)
+    clocks = latest_payloads("cases.case", CLOCK_ACTIONS, scope)
     findings = []
     seen = set()
     for case in scoped_rows(Case.objects.all(), scope, "pk"):
@@ -284,6 +288,23 @@ def cases_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                     actor=last["_by"],
                 )
             )
+        # The clock: a case made to look suspended, or given working days, to
+        # hide that it is past its time limit (SUP-01).
+        last = clocks.get(key, opening)
+        expected = _clock_text(last.get("suspended_since"), last.get("extension", 0))
+        found = _clock_text(case.suspended_since, case.limit_extension_workdays)
+        if found != expected:
+            findings.append(
+                Finding(
+                    "changed",
+                    name,
+                    f"{name}：办理期限的中止状态或顺延工作日数与台账不符，"
+                    f"已被直接修改{last_change(last)}。",
+                    expected=expected,
+                    found=found,
+                    actor=last["_by"],
+                )
+            )
     for key in opened.keys() - seen:
         findings.append(
             Finding(
@@ -294,6 +315,11 @@ def cases_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
             )
         )
     return findings
+
+
+def _clock_text(suspended_since, extension) -> str:
+    # A date from the row, its ISO text from the payload: both print the same.
+    return f"中止自 {suspended_since or '—'}，顺延 {extension or 0} 个工作日"
 
 
 def _fixed_rows_audit(
@@ -404,6 +430,76 @@ def assignments_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
         label=lambda a: f"承办人员 #{a.pk}（案件 {a.case.number}）",
         released=True,
     )
+
+
+@row_audit
+def suspensions_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
+    """Each suspension of a case's time limit against its ``case.suspend`` entry
+    (ground, note, start, who) and its ``case.resume`` entry (end, working days
+    left out, who, when): one changed, added or removed is named."""
+    from zhifa.cases.services import RESUMPTION_FIXED, SUSPENSION_FIXED, row_digest
+
+    recorded: dict[str, tuple[str, str]] = {}  # suspension pk -> (digest, who)
+    resumed: dict[str, tuple[str, str]] = {}
+    for _, payload, actor, at, seq, _ in _entries("cases.case", CLOCK_ACTIONS, scope).iterator(
+        chunk_size=5000
+    ):
+        who = who_and_when(actor, at, seq)
+        key = str(payload.get("suspension"))
+        if "digest" in payload:
+            recorded[key] = (payload["digest"], who)
+        if "resumption_digest" in payload:
+            resumed[key] = (payload["resumption_digest"], who)
+    findings = []
+    seen = set()
+    for row in scoped_rows(Suspension.objects.select_related("case"), scope):
+        key = str(row.pk)
+        seen.add(key)
+        name = f"办理期限中止 #{row.pk}（案件 {row.case.number}，{row.get_ground_display()}）"
+        if key not in recorded:
+            findings.append(
+                Finding("untracked", name, f"{name}：台账中没有它的登记，系绕过系统写入。")
+            )
+            continue
+        digest, who = recorded[key]
+        if row_digest(row, SUSPENSION_FIXED) != digest:
+            findings.append(
+                Finding(
+                    "changed",
+                    name,
+                    f"{name}：事由、说明或中止日期与台账登记时不符，已被直接修改"
+                    f"（最后一次合法变更：{who}）。",
+                    expected=digest,
+                    found=row_digest(row, SUSPENSION_FIXED),
+                    actor=who,
+                )
+            )
+        expected, who = resumed.get(key, ("", who))
+        found = row_digest(row, RESUMPTION_FIXED) if row.ended_on or row.ended_by_id else ""
+        if found != expected:
+            findings.append(
+                Finding(
+                    "changed",
+                    name,
+                    f"{name}：恢复日期或不计入的工作日数与台账不符，已被直接修改"
+                    f"（最后一次合法变更：{who}）。",
+                    expected=expected,
+                    found=found,
+                    actor=who,
+                )
+            )
+    for key in recorded.keys() - seen:
+        name = f"办理期限中止 #{key}"
+        who = recorded[key][1]
+        findings.append(
+            Finding(
+                "missing",
+                name,
+                f"{name}：台账中有登记，数据库中已被删除（最后一次合法变更：{who}）。",
+                actor=who,
+            )
+        )
+    return findings
 
 
 # --- One case -------------------------------------------------------------------------

@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from zhifa.accounts.models import Credential, Officer, Role
 from zhifa.accounts.selectors import officer_list
-from zhifa.cases.models import Case, CaseOfficer, Party, Procedure, Signature, Source, Stage
+from zhifa.cases.models import (
+    Case,
+    CaseOfficer,
+    Party,
+    Procedure,
+    Signature,
+    Source,
+    Stage,
+    Suspension,
+)
 from zhifa.cases.records import Kind
 from zhifa.catalogues.models import Matter
 
@@ -234,6 +243,25 @@ class AdvanceForm(forms.Form):
         super().__init__(*args, initial={"to_stage": to_stage}, **kwargs)
         if to_stage != Stage.CLOSED:
             del self.fields["ended_on"]
+
+
+class SuspendForm(forms.Form):
+    ground = forms.ChoiceField(label="中止事由", choices=Suspension.Ground.choices)
+    started_on = forms.DateField(
+        label="中止日期", widget=date_input(), help_text="自该日起不计入办理期限；不能晚于今天"
+    )
+    note = forms.CharField(
+        label="说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如听证通知、检测委托、公告的文号；事由为“其他”时必填",
+    )
+
+
+class ResumeForm(forms.Form):
+    ended_on = forms.DateField(
+        label="恢复日期", widget=date_input(), help_text="自该日起恢复计算办理期限；不能晚于今天"
+    )
 
 
 # --- Records ----------------------------------------------------------------------------

@@ -86,6 +86,20 @@ class Case(models.Model):
     )
     archive_due_on = models.DateField("归档期限", null=True, blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    # The case clock (SUP-01, SUP-05), kept by ``services.case_suspend`` and
+    # ``case_resume`` from the ``Suspension`` rows, so that the time-limit counts
+    # stay one query over a million cases (see ``zhifa.cases.clock``).
+    suspended_since = models.DateField(
+        "办理期限中止日期",
+        null=True,
+        blank=True,
+        help_text="办理期限中止中时为中止日期；恢复计算后为空",
+    )
+    limit_extension_workdays = models.PositiveIntegerField(
+        "中止不计入的工作日数",
+        default=0,
+        help_text="已恢复的各次中止期间的工作日数，办理期限相应顺延",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登记人",
@@ -104,7 +118,16 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "number"], name="case_unique_number"),
         ]
-        indexes = [models.Index(fields=["agency", "stage"])]
+        indexes = [
+            models.Index(fields=["agency", "stage"]),
+            # The few cases whose clock was suspended: the time-limit counts read
+            # them apart from the rest (``zhifa.cases.clock``).
+            models.Index(
+                fields=["agency", "stage"],
+                condition=Q(limit_extension_workdays__gt=0) | Q(suspended_since__isnull=False),
+                name="case_clock_adjusted",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
@@ -112,6 +135,83 @@ class Case(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.stage == Stage.ARCHIVED
+
+
+class Suspension(models.Model):
+    """A suspension of a case's time limit (案件中止 / 办理期限中止; SUP-01, SUP-05).
+
+    While a hearing, a test or appraisal, a public announcement, the search for
+    a deceased party's successor, force majeure … holds a case up, the time it
+    takes does not count against the case's time limit (行政处罚法 第六十条 and
+    the agencies' procedure rules). The working days from ``started_on`` up to
+    the day before ``ended_on`` are left out; the clock runs again on
+    ``ended_on`` (恢复之日起继续计算). Recorded by the case's leader through
+    ``services.case_suspend`` and ended once by ``services.case_resume``; never
+    edited or removed, and both writes are in the ledger.
+    """
+
+    class Ground(models.TextChoices):
+        HEARING = "hearing", "听证"
+        TESTING = "testing", "检测、检验、检疫、鉴定"
+        IDENTIFICATION = "identification", "权利人辨认或者鉴别"
+        ANNOUNCEMENT = "announcement", "公告"
+        SUCCESSOR = "successor", "当事人死亡或者终止，尚未确定权利义务承受人"
+        INCAPACITY = "incapacity", "当事人丧失行为能力，尚未确定法定代理人"
+        FORCE_MAJEURE = "force_majeure", "因不可抗力致使案件暂时无法办理"
+        INTERPRETATION = "interpretation", "法律适用问题需送请有权机关解释或者确认"
+        OTHER = "other", "其他依法不计入办理期限的情形"
+
+    case = models.ForeignKey(
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="suspensions"
+    )
+    ground = models.CharField("中止事由", max_length=24, choices=Ground.choices)
+    note = models.TextField("说明", blank=True, help_text="事由为“其他”时必填")
+    started_on = models.DateField("中止日期", help_text="自该日起不计入办理期限")
+    ended_on = models.DateField(
+        "恢复日期", null=True, blank=True, help_text="自该日起恢复计算办理期限"
+    )
+    workdays = models.PositiveIntegerField(
+        "不计入的工作日数", null=True, blank=True, help_text="恢复时按工作日历计算"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="恢复登记人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField("恢复登记时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "办理期限中止"
+        verbose_name_plural = "办理期限中止"
+        ordering = ["case_id", "started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_on__isnull=True), name="suspension_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="suspension_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, ended_by__isnull=True, workdays__isnull=True)
+                | Q(ended_on__isnull=False, ended_by__isnull=False, workdays__isnull=False),
+                name="suspension_ended_whole",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_ground_display()} {self.started_on}—{self.ended_on or ''}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None
 
 
 class Party(models.Model):

@@ -36,6 +36,7 @@ class Facts:
     records: list[Record]  # in force: superseded records left out
     by_kind: dict[str, list[Record]] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)  # for other apps' rules to cache what they load
+    released: list[CaseOfficer] = field(default_factory=list)  # officers no longer in post
 
     def has(self, kind: str) -> bool:
         return bool(self.by_kind.get(kind))
@@ -45,14 +46,18 @@ class Facts:
         return found[-1] if found else None
 
 
-def facts(case: Case) -> Facts:
-    records = list(
-        Record.objects.filter(case=case, superseded_by__isnull=True)
-        .prefetch_related("signatures")
-        .order_by("occurred_at", "pk")
-    )
-    assignments = list(
-        CaseOfficer.objects.filter(case=case, released_at__isnull=True)
+def facts(case: Case, *, records: list[Record] | None = None) -> Facts:
+    """The snapshot; ``records`` are the records in force where the caller has
+    them already (with their signatures), as the case page has for its timeline."""
+    if records is None:
+        records = list(
+            Record.objects.filter(case=case, superseded_by__isnull=True)
+            .prefetch_related("signatures")
+            .order_by("occurred_at", "pk")
+        )
+    # The officers in post and those released, in one read.
+    everyone = list(
+        CaseOfficer.objects.filter(case=case)
         .select_related("officer")
         .prefetch_related(
             Prefetch(
@@ -61,10 +66,18 @@ def facts(case: Case) -> Facts:
             )
         )
     )
+    assignments = [a for a in everyone if a.released_at is None]
     by_kind: dict[str, list[Record]] = defaultdict(list)
     for record in records:
         by_kind[record.kind].append(record)
-    return Facts(case, list(case.parties.all()), assignments, records, dict(by_kind))
+    return Facts(
+        case,
+        list(case.parties.all()),
+        assignments,
+        records,
+        dict(by_kind),
+        released=[a for a in everyone if a.released_at is not None],
+    )
 
 
 Rule = Callable[[Facts], list[str]]
@@ -241,3 +254,11 @@ def _execution_complete(f: Facts) -> list[str]:
     if case.is_emergency and case.emergency_approved_at is None:
         missing.append("紧急情况先行启动的案件尚未补办批准手续")
     return missing + _unsigned(f, Stage.EXECUTION)
+
+
+@rule(Stage.CLOSED)
+def _clock_running(f: Facts) -> list[str]:
+    # A case closed while suspended would keep an open suspension for ever.
+    if f.case.suspended_since is not None:
+        return [f"办理期限自 {f.case.suspended_since:%Y-%m-%d} 起中止，结案前须登记恢复计算"]
+    return []

@@ -1,5 +1,6 @@
-"""Writes to cases: opening, parties, handling officers, records, signatures and
-stage changes (REC-01 … REC-03, REC-06, REC-08, REC-09).
+"""Writes to cases: opening, parties, handling officers, records, signatures,
+stage changes (REC-01 … REC-03, REC-06, REC-08, REC-09) and the suspensions of
+a case's time limit (SUP-01, SUP-05).
 
 Each function checks who is acting and what is valid, writes in one
 transaction and appends its ledger entry there. Records carry the SHA-256 of
@@ -26,7 +27,7 @@ from zhifa import ledger
 from zhifa.accounts.models import Officer, Role, Unit
 from zhifa.accounts.selectors import officer_of, roles_of
 from zhifa.accounts.services import officer_assert_can_enforce
-from zhifa.cases import rules
+from zhifa.cases import clock, rules
 from zhifa.cases.models import (
     Case,
     CaseOfficer,
@@ -37,6 +38,7 @@ from zhifa.cases.models import (
     Source,
     Stage,
     StageChange,
+    Suspension,
 )
 from zhifa.cases.numbering import number_next
 from zhifa.cases.records import KINDS
@@ -318,6 +320,143 @@ def officer_release(*, actor, case: Case, officer: Officer, reason: str) -> None
         )
 
 
+# --- The case clock (SUP-01, SUP-05) -------------------------------------------------
+
+
+def require_case_leader(actor, case: Case) -> None:
+    if not is_case_leader(actor, case):
+        raise Forbidden(
+            "只有本机关负责人或承办机构负责人可以中止或恢复计算案件办理期限。",
+            code="not_case_leader",
+        )
+
+
+def _locked(case: Case) -> Case:
+    # Re-read under a row lock: two leaders acting at once must not both pass the checks.
+    return Case.objects.select_for_update(of=("self",)).select_related("matter").get(pk=case.pk)
+
+
+def case_suspend(*, actor, case: Case, ground: str, started_on: date, note: str = "") -> Suspension:
+    """Stop the case's clock from ``started_on`` (案件中止; SUP-01, SUP-05).
+
+    The start may lie in the past (a suspension recorded late), but never
+    before the case started, before the end of an earlier suspension, or in
+    the future. A case already past its time limit cannot be suspended at all,
+    whatever the start date: a suspension recorded after the limit ran out
+    would otherwise hide an overdue case retroactively. So the due date a
+    supervisor has once seen pass stays passed.
+    """
+    require_case_leader(actor, case)
+    if ground not in Suspension.Ground.values:
+        raise InvalidInput("中止事由不正确。", code="suspension_ground")
+    note = (note or "").strip()
+    if ground == Suspension.Ground.OTHER and not note:
+        raise InvalidInput("中止事由为“其他”的，须说明具体情形和依据。", code="note_required")
+    if started_on is None:
+        raise InvalidInput("请填写中止日期。", code="date_required")
+    today = clock.today()
+    if started_on > today:
+        raise InvalidInput("中止日期不能晚于今天。", code="time_in_future")
+    with transaction.atomic():
+        case = _locked(case)
+        require_open(case)
+        if started_on < case.started_on:
+            raise InvalidInput(
+                f"中止日期不能早于案件启动日期（{case.started_on:%Y-%m-%d}）。",
+                code="time_before_start",
+            )
+        if not case.matter.time_limit_days:
+            raise Conflict("本案的执法事项未设办理时限，无需中止。", code="no_time_limit")
+        if case.suspended_since is not None:
+            raise Conflict(
+                f"案件办理期限已自 {case.suspended_since:%Y-%m-%d} 起中止，请先登记恢复计算。",
+                code="already_suspended",
+            )
+        last_end = max(
+            Suspension.objects.filter(case=case).values_list("ended_on", flat=True), default=None
+        )
+        if last_end is not None and started_on < last_end:
+            raise Conflict(
+                f"中止日期不能早于上一次中止的恢复日期（{last_end:%Y-%m-%d}），中止期间不得重叠。",
+                code="suspension_overlap",
+            )
+        due = clock.limit_due_on(case)
+        if due < today:
+            raise Conflict(
+                f"案件办理时限已于 {due:%Y-%m-%d} 届满，已超过时限的案件不能再登记中止"
+                "（包括补登此前的中止），超期情况如实保留。",
+                code="limit_passed",
+            )
+        suspension = Suspension.objects.create(
+            case=case, ground=ground, note=note, started_on=started_on, started_by=actor
+        )
+        case.suspended_since = started_on
+        case.save(update_fields=["suspended_since"])
+        ledger.append(
+            actor=actor,
+            action="case.suspend",
+            obj=case,
+            payload={
+                "number": case.number,
+                "suspension": suspension.pk,
+                "ground": ground,
+                "started_on": started_on,
+                "note": note,
+                "due_before": due,
+                "digest": row_digest(suspension, SUSPENSION_FIXED),
+                "suspended_since": started_on,
+                "extension": case.limit_extension_workdays,
+            },
+        )
+    return suspension
+
+
+def case_resume(*, actor, case: Case, ended_on: date) -> Suspension:
+    """End the open suspension: the clock runs again from ``ended_on``, and the
+    working days it stood still move the due date on (SUP-01, SUP-05)."""
+    require_case_leader(actor, case)
+    if ended_on is None:
+        raise InvalidInput("请填写恢复日期。", code="date_required")
+    if ended_on > clock.today():
+        raise InvalidInput("恢复日期不能晚于今天。", code="time_in_future")
+    with transaction.atomic():
+        case = _locked(case)
+        require_open(case)
+        suspension = Suspension.objects.filter(case=case, ended_on__isnull=True).first()
+        if suspension is None:
+            raise Conflict("案件办理期限未中止，无需恢复计算。", code="not_suspended")
+        if ended_on < suspension.started_on:
+            raise InvalidInput(
+                f"恢复日期不能早于中止日期（{suspension.started_on:%Y-%m-%d}）。",
+                code="ends_before_start",
+            )
+        days = clock.excluded_workdays(case.started_on, suspension.started_on, ended_on)
+        suspension.ended_on = ended_on
+        suspension.workdays = days
+        suspension.ended_by = actor
+        suspension.ended_at = _now()
+        suspension.save(update_fields=["ended_on", "workdays", "ended_by", "ended_at"])
+        case.suspended_since = None
+        case.limit_extension_workdays += days
+        case.save(update_fields=["suspended_since", "limit_extension_workdays"])
+        ledger.append(
+            actor=actor,
+            action="case.resume",
+            obj=case,
+            payload={
+                "number": case.number,
+                "suspension": suspension.pk,
+                "ended_on": ended_on,
+                "workdays": days,
+                "resumption_digest": row_digest(suspension, RESUMPTION_FIXED),
+                "suspended_since": None,
+                "extension": case.limit_extension_workdays,
+                "due_on": clock.limit_due_on(case),
+            },
+        )
+    return suspension
+
+
 # --- Records and signatures --------------------------------------------------------
 
 
@@ -361,6 +500,8 @@ PARTY_FIXED = (
     "phone",
 )
 ASSIGNMENT_FIXED = ("case_id", "officer_id", "credential_number", "is_lead")
+SUSPENSION_FIXED = ("case_id", "ground", "note", "started_on", "started_by_id")
+RESUMPTION_FIXED = ("ended_on", "workdays", "ended_by_id", "ended_at")
 
 
 def row_digest(row, fields: tuple[str, ...]) -> str:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("cases/new/", cases.case_create_view, name="case-create"),
     path("cases/<int:pk>/", cases.case_detail_view, name="case-detail"),
     path("cases/<int:pk>/advance/", cases.case_advance_view, name="case-advance"),
+    path("cases/<int:pk>/suspend/", cases.case_suspend_view, name="case-suspend"),
+    path("cases/<int:pk>/resume/", cases.case_resume_view, name="case-resume"),
     path("cases/<int:pk>/parties/new/", cases.party_add_view, name="party-add"),
     path("cases/<int:pk>/officers/new/", cases.officer_assign_view, name="officer-assign"),
     path(

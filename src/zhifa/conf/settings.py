@@ -312,6 +312,7 @@ SPECTACULAR_SETTINGS = {
         "InspectionStatusEnum": "zhifa.inspections.models.Inspection.Status",
         "InspectionOutcomeEnum": "zhifa.inspections.models.InspectionResult.Outcome",
         "PartyKindEnum": "zhifa.cases.models.Party.Kind",
+        "CaseSuspensionGroundEnum": "zhifa.cases.models.Suspension.Ground",
         "ReviewPauseKindEnum": "zhifa.reviews.models.ReviewPause.Kind",
         "DeliberationOutcomeEnum": "zhifa.reviews.models.CollectiveDeliberation.Outcome",
         "ReviewAdviserKindEnum": "zhifa.reviews.models.AdviserOpinion.Kind",

@@ -1,5 +1,6 @@
-"""How cases, their parties, handling officers, records and signatures look on the
-REST door (REC-01 … REC-03, REC-06, REC-08, REC-09).
+"""How cases, their parties, handling officers, records, signatures and the
+suspensions of their time limit look on the REST door (REC-01 … REC-03, REC-06,
+REC-08, REC-09, SUP-01).
 
 The write serializers check only the shape of the input; what is allowed is for
 ``zhifa.cases.services`` to say. Signature images travel inside the JSON as
@@ -16,7 +17,7 @@ from rest_framework import serializers
 
 from zhifa.accounts.api.serializers import ScopedPrimaryKeyRelatedField
 from zhifa.accounts.selectors import officer_list, unit_list
-from zhifa.cases import rules
+from zhifa.cases import clock, rules
 from zhifa.cases.forms import image_from_base64
 from zhifa.cases.models import (
     Case,
@@ -27,6 +28,7 @@ from zhifa.cases.models import (
     Signature,
     Source,
     Stage,
+    Suspension,
 )
 from zhifa.catalogues.selectors import matter_list
 
@@ -67,6 +69,28 @@ class AssignmentSerializer(serializers.ModelSerializer):
         model = CaseOfficer
         fields = ["officer", "officer_name", "credential_number", "is_lead", "assigned_at"]
         read_only_fields = fields
+
+
+class SuspensionSerializer(serializers.ModelSerializer):
+    """A suspension of the case's time limit (SUP-01)."""
+
+    ground_display = serializers.CharField(source="get_ground_display", read_only=True)
+
+    class Meta:
+        model = Suspension
+        fields = [
+            "id",
+            "ground",
+            "ground_display",
+            "note",
+            "started_on",
+            "ended_on",
+            "workdays",
+            "created_at",
+            "ended_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {"workdays": {"help_text": "中止期间不计入办理期限的工作日数；恢复后才有"}}
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -114,6 +138,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "archive_due_on",
             "archive_overdue",
             "archived_at",
+            "suspended_since",
+            "limit_extension_workdays",
             "created_at",
             "parties",
             "officers",
@@ -136,10 +162,18 @@ class CaseDetailSerializer(CaseSerializer):
         help_text="下一环节（investigation、decision、execution、closed）；已结案或已归档的为空"
     )
     needs = serializers.SerializerMethodField(help_text="进入下一环节前尚需完成的事项")
+    limit_due_on = serializers.SerializerMethodField(
+        help_text="办理时限届满日（工作日，中止期间不计入）；未设时限或期限中止中的为空"
+    )
+    suspensions = SuspensionSerializer(many=True, read_only=True, help_text="办理期限的中止")
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "next_stage", "needs"]
+        fields = [*CaseSerializer.Meta.fields, "next_stage", "needs", "limit_due_on", "suspensions"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_limit_due_on(self, case):
+        return clock.limit_due_on(case)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_next_stage(self, case) -> str | None:
@@ -280,6 +314,18 @@ class AdvanceSerializer(serializers.Serializer):
     ended_on = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="结案时的执法行为终结日期"
     )
+
+
+class SuspendSerializer(serializers.Serializer):
+    ground = serializers.ChoiceField(Suspension.Ground.choices, help_text="中止事由")
+    started_on = serializers.DateField(help_text="中止日期：自该日起不计入办理期限，不能晚于今天")
+    note = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text="说明；事由为 other 时必填"
+    )
+
+
+class ResumeSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(help_text="恢复日期：自该日起恢复计算办理期限，不能晚于今天")
 
 
 class OfficerAssignSerializer(serializers.Serializer):

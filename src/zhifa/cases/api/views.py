@@ -1,5 +1,5 @@
-"""REST endpoints for cases and their records (REC-01 … REC-03, REC-06, REC-08,
-REC-09).
+"""REST endpoints for cases, their records and the suspensions of their time
+limit (REC-01 … REC-03, REC-06, REC-08, REC-09, SUP-01).
 
 Reads come from ``case_list(actor=...)``, so another agency's case is a 404
 like a case that does not exist; every write goes through
@@ -31,7 +31,10 @@ from zhifa.cases.api.serializers import (
     PartySerializer,
     RecordCreateSerializer,
     RecordSerializer,
+    ResumeSerializer,
     SignatureSerializer,
+    SuspendSerializer,
+    SuspensionSerializer,
 )
 from zhifa.cases.models import Case, CaseOfficer, Procedure, Record, Stage
 from zhifa.cases.selectors import case_get, case_list
@@ -49,6 +52,7 @@ REFUSALS = (
 def _cases(actor):
     return case_list(actor=actor).prefetch_related(
         "parties",
+        "suspensions",
         Prefetch(
             "assignments",
             queryset=CaseOfficer.objects.filter(released_at__isnull=True).select_related("officer"),
@@ -110,6 +114,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "parties": PartySerializer,
             "officers": OfficerAssignSerializer,
             "officer_release": OfficerReleaseSerializer,
+            "suspensions": SuspendSerializer,
+            "resume": ResumeSerializer,
         }.get(self.action, CaseSerializer)
 
     def _given(self):
@@ -176,6 +182,36 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         services.officer_release(actor=request.user, case=case, **self._given())
         return Response(_detail(case, self.get_serializer_context()))
+
+    @extend_schema(
+        summary="中止办理期限",
+        description="本机关负责人或承办机构负责人登记在办案件办理期限的中止（听证、检测鉴定、公告"
+        "等期间不计入办理期限）。中止日期不能晚于今天、不能早于案件启动日期或上一次中止的恢复"
+        "日期；已超过办理时限的案件不能中止（包括补登此前的中止）。登记后不能撤回或修改。"
+        + REFUSALS,
+        request=SuspendSerializer,
+        responses={201: SuspensionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def suspensions(self, request, pk=None):
+        suspension = services.case_suspend(
+            actor=request.user, case=self.get_object(), **self._given()
+        )
+        return created(SuspensionSerializer(suspension).data)
+
+    @extend_schema(
+        summary="恢复计算办理期限",
+        description="结束正在进行的中止：自恢复日期起继续计算办理期限，中止期间的工作日不计入，"
+        "时限届满日相应顺延（见案件详情的 limit_due_on）。" + REFUSALS,
+        request=ResumeSerializer,
+        responses={200: SuspensionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="suspensions/resume", url_name="resume")
+    def resume(self, request, pk=None):
+        suspension = services.case_resume(
+            actor=request.user, case=self.get_object(), **self._given()
+        )
+        return Response(SuspensionSerializer(suspension).data)
 
 
 def _signature_input(actor, data: dict) -> SignatureInput:

@@ -107,6 +107,8 @@ ALLOWLIST = {
     "cases:party-add": FORM,
     "cases:officer-assign": FORM,
     "cases:officer-release": FORM,
+    "cases:case-suspend": FORM + " (and the case's current due date)",
+    "cases:case-resume": FORM + " (and since when the time limit is suspended)",
     "cases:record-create": FORM + " (an empty record form)",
     "cases:record-sign": FORM + " (the record's kind and which signatures are missing)",
     # Workbench: media
@@ -198,6 +200,8 @@ ALLOWLIST = {
     "api:case-officer-release": POST_ONLY,
     "api:case-officers": POST_ONLY,
     "api:case-parties": POST_ONLY,
+    "api:case-suspensions": POST_ONLY,
+    "api:case-resume": POST_ONLY,
     "api:case-record-signatures": POST_ONLY,
     # API: media
     "api:media-requirement-list": AGENCY,

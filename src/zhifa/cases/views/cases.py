@@ -1,5 +1,5 @@
 """The list of my cases, opening a case, the case page, its parties, handling
-officers and the move to the next stage."""
+officers, the move to the next stage and the suspension of its time limit."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ from django.utils import timezone
 from zhifa import ledger
 from zhifa.accounts.models import Role
 from zhifa.accounts.selectors import officer_of, roles_of
-from zhifa.cases import rules, selectors, services
+from zhifa.cases import clock, rules, selectors, services
 from zhifa.cases.forms import (
     AdvanceForm,
     CaseOpenForm,
     OfficerAssignForm,
     OfficerReleaseForm,
     PartyForm,
+    ResumeForm,
+    SuspendForm,
     enforcement_officers,
 )
 from zhifa.cases.models import Case, CaseOfficer, Procedure, Record, Signature, Stage
@@ -67,9 +69,19 @@ class Standing:
     open: bool
 
     @classmethod
-    def of(cls, user, case: Case) -> Standing:
+    def of(cls, user, case: Case, assignments: list[CaseOfficer] | None = None) -> Standing:
+        """``assignments``: the officers in post, where the caller has read them."""
+        if assignments is None:
+            handler = selectors.is_handler(user, case)
+        else:
+            officer = officer_of(user)
+            handler = (
+                officer is not None
+                and Role.OFFICER in roles_of(user)
+                and any(a.officer_id == officer.pk for a in assignments)
+            )
         return cls(
-            handler=selectors.is_handler(user, case),
+            handler=handler,
             leader=selectors.is_case_leader(user, case),
             reviewer=selectors.is_case_reviewer(user, case),
             open=case.stage in selectors.open_stages(),
@@ -83,6 +95,11 @@ class Standing:
     def may_steer(self) -> bool:
         """Handling officers and the case's leader adjust officers and move stages."""
         return self.open and (self.handler or self.leader)
+
+    @property
+    def may_time(self) -> bool:
+        """The case's leader suspends and resumes its time limit (SUP-01)."""
+        return self.open and self.leader
 
     def may_author(self, kind: str) -> bool:
         by = KINDS[kind].by
@@ -129,6 +146,8 @@ def case_flags(case: Case) -> list[str]:
         )
     if archive_overdue(case):
         flags.append("归档逾期")
+    if case.suspended_since is not None and case.stage in selectors.open_stages():
+        flags.append("期限中止中")
     return flags
 
 
@@ -312,16 +331,24 @@ def case_detail_view(request, pk: int):
         ledger.append(
             actor=request.user, action="case.view", obj=case, payload={"number": case.number}
         )
-    standing = Standing.of(request.user, case)
     entries = timeline(case)
+    # One snapshot for the needs, the parties and the officers, with the records in
+    # force taken from the timeline rather than read again (the page's query budget).
+    in_force = sorted(
+        (
+            e.obj
+            for e in entries
+            if isinstance(e.obj, Record) and getattr(e.obj, "superseded_by", None) is None
+        ),
+        key=lambda r: (r.occurred_at, r.pk),
+    )
+    facts = rules.facts(case, records=in_force)
+    standing = Standing.of(request.user, case, assignments=facts.assignments)
     for entry in entries:
         entry.row = record_row(entry.obj, standing) if isinstance(entry.obj, Record) else None
     target = rules.next_stage(case)
-    # One snapshot for the needs, the parties and the officers in post.
-    facts = rules.facts(case)
-    released = CaseOfficer.objects.filter(case=case, released_at__isnull=False).select_related(
-        "officer"
-    )
+    case_clock = clock.case_clock(case)
+    suspensions = list(case.suspensions.select_related("started_by__officer", "ended_by__officer"))
     return render(
         request,
         "cases/case_detail.html",
@@ -332,7 +359,7 @@ def case_detail_view(request, pk: int):
             "progress": stage_progress(case),
             "parties": facts.parties,
             "active": facts.assignments,
-            "released": released,
+            "released": facts.released,
             "next_stage": Stage(target).label if target else "",
             "needs": rules.needs(case, target, loaded=facts) if target else [],
             "entries": entries,
@@ -340,6 +367,10 @@ def case_detail_view(request, pk: int):
             "panels": panels(request, case),
             "can_handle": standing.may_handle,
             "can_steer": standing.may_steer,
+            "clock": case_clock,
+            "limit_past": standing.open and case_clock.past(clock.today()),
+            "suspensions": suspensions,
+            "can_time": standing.may_time and bool(case_clock.limit_days),
         },
     )
 
@@ -449,4 +480,77 @@ def case_advance_view(request, pk: int):
         case=case,
         next_stage=Stage(target).label,
         needs=rules.needs(case, target),
+    )
+
+
+# --- The time limit: suspension and resumption (SUP-01, SUP-05) ----------------------------
+
+
+def require_time(user, case: Case) -> None:
+    if not Standing.of(user, case).may_time:
+        raise PermissionDenied(
+            "只有本机关负责人或承办机构负责人可以中止或恢复计算在办案件的办理期限。"
+        )
+
+
+@login_required
+def case_suspend_view(request, pk: int):
+    case = get_case(request, pk)
+    require_time(request.user, case)
+    form = SuspendForm(_posted(request), initial={"started_on": clock.today()})
+
+    def save(data):
+        s = services.case_suspend(actor=request.user, case=case, **data)
+        return (
+            f"案件办理期限自 {s.started_on:%Y-%m-%d} 起中止（{s.get_ground_display()}）。",
+            case_url(case),
+        )
+
+    due = clock.limit_due_on(case)
+    now = f"目前的时限届满日为 {due:%Y-%m-%d}。" if due else ""
+    return form_page(
+        request,
+        form,
+        save=save,
+        title=f"中止案件 {case.number} 的办理期限",
+        cancel_url=case_url(case),
+        template="core/confirm.html",
+        question=(
+            f"案件办理期限自中止日期起停止计算，直至登记恢复。{now}"
+            "中止登记后不能撤回或修改，记入台账；已超过时限的案件不能中止。"
+        ),
+        verb="中止",
+    )
+
+
+@login_required
+def case_resume_view(request, pk: int):
+    case = get_case(request, pk)
+    require_time(request.user, case)
+    if case.suspended_since is None:
+        messages.error(request, "案件办理期限未中止，无需恢复计算。")
+        return redirect(case_url(case))
+    form = ResumeForm(_posted(request), initial={"ended_on": clock.today()})
+
+    def save(data):
+        s = services.case_resume(actor=request.user, case=case, **data)
+        due = clock.limit_due_on(s.case)
+        return (
+            f"案件办理期限自 {s.ended_on:%Y-%m-%d} 起恢复计算，中止期间 {s.workdays} 个工作日"
+            f"不计入，时限届满日为 {due:%Y-%m-%d}。",
+            case_url(case),
+        )
+
+    return form_page(
+        request,
+        form,
+        save=save,
+        title=f"恢复计算案件 {case.number} 的办理期限",
+        cancel_url=case_url(case),
+        template="core/confirm.html",
+        question=(
+            f"办理期限自 {case.suspended_since:%Y-%m-%d} 起中止。恢复后，自恢复日期起继续计算，"
+            "中止期间的工作日不计入；恢复登记后不能撤回或修改，记入台账。"
+        ),
+        verb="恢复计算",
     )
