@@ -1,11 +1,16 @@
 """The watch items of the apps that exist today (SUP-01), registered with
 ``zhifa.supervision.watch.watch``. Imported from ``SupervisionConfig.ready()``.
 
-Time limits: an open case (启动 … 送达执行) is past its limit when more working
-days than its matter's ``time_limit_days`` have passed since it started, and
-at risk when its limit falls within ``ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS``
-working days from today. The working-day arithmetic is done once per distinct
-limit (a cut-off start date), never once per case, so the count is one query.
+Time limits: an open case (启动 … 送达执行) is past its limit when its due
+date (``zhifa.cases.clock``: its matter's ``time_limit_days`` working days from
+the day it started, moved on by the working days of its ended suspensions) is
+before today, and at risk when the due date falls within
+``ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS`` working days from today. A case
+whose clock is suspended now (期限中止中) is neither. For the cases whose clock
+never stopped, the working-day arithmetic is done once per distinct limit (a
+cut-off start date), never once per case; the few cases with suspensions behind
+them are read apart (a partial index) and their due dates computed with the
+work calendar read once, so the count stays one query over the cases.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from zhifa.accounts.selectors import (
     reviewer_staffing,
     reviewer_staffings,
 )
+from zhifa.cases import clock
 from zhifa.cases.models import Case
 from zhifa.cases.selectors import open_stages, overdue_filter
 from zhifa.catalogues.models import Matter
@@ -69,18 +75,41 @@ def _limits(cases: QuerySet[Case]) -> list[int]:
     )
 
 
+def _unadjusted() -> Q:
+    """Cases whose clock never stopped: the due date follows from the start alone."""
+    return Q(limit_extension_workdays=0, suspended_since__isnull=True)
+
+
+def _adjusted_due_dates(cases: QuerySet[Case]) -> dict[int, date]:
+    """The due dates of the open cases whose clock was suspended and runs again
+    (few: read through the partial index ``case_clock_adjusted``)."""
+    rows = (
+        cases.filter(
+            stage__in=open_stages(),
+            limit_extension_workdays__gt=0,
+            suspended_since__isnull=True,
+            matter__time_limit_days__gt=0,
+        )
+        .order_by()
+        .values_list("pk", "started_on", "matter__time_limit_days", "limit_extension_workdays")
+    )
+    return clock.due_dates((pk, start, n + extra) for pk, start, n, extra in rows)
+
+
 def past_limit_filter(cases: QuerySet[Case], through: date) -> Q:
     """Open cases whose time limit ran out on or before ``through``."""
     limits = _limits(cases)
     if not limits:
         return Q(pk__in=[])
-    return Q(stage__in=open_stages()) & reduce(
+    unadjusted = _unadjusted() & reduce(
         or_,
         (
             Q(matter__time_limit_days=n, started_on__lte=latest_start_reaching(n, through))
             for n in limits
         ),
     )
+    adjusted = [pk for pk, due in _adjusted_due_dates(cases).items() if due <= through]
+    return Q(stage__in=open_stages()) & (unadjusted | Q(pk__in=adjusted))
 
 
 def cases_past_limit(cases: QuerySet[Case], today: date | None = None) -> QuerySet[Case]:
@@ -107,17 +136,21 @@ def cases_near_limit(cases: QuerySet[Case], today: date | None = None) -> QueryS
         )
         for n in limits
     )
-    return cases.filter(Q(stage__in=open_stages()) & reduce(or_, windows))
+    adjusted = [pk for pk, due in _adjusted_due_dates(cases).items() if yesterday < due <= horizon]
+    return cases.filter(
+        Q(stage__in=open_stages()) & ((_unadjusted() & reduce(or_, windows)) | Q(pk__in=adjusted))
+    )
 
 
-def limit_due_on(case: Case) -> date | None:
-    if not case.matter.time_limit_days:
-        return None
-    return workdays_add(case.started_on, case.matter.time_limit_days).date
+def limit_due_on(case: Case) -> date | str | None:
+    if case.suspended_since is not None:
+        return "期限中止中"
+    return clock.limit_due_on(case)
 
 
 LIMIT_COLUMNS = case_columns(
     Column("办理时限（工作日）", "matter.time_limit_days"),
+    Column("中止顺延（工作日）", "limit_extension_workdays"),
     Column("时限届满日", limit_due_on),
 )
 

@@ -3,6 +3,7 @@ over the same data; the 司法局 sees its region, an agency's leaders their own
 agency, everyone else nothing (404)."""
 
 import io
+import types
 from datetime import date, timedelta
 
 import pytest
@@ -10,10 +11,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhifa.accounts.models import Credential, Role
-from zhifa.cases.models import Case, Stage
+from zhifa.cases import clock, services
+from zhifa.cases.models import Case, Stage, Suspension
 from zhifa.cases.testing import advance_to, open_case
 from zhifa.catalogues.models import ActionKind
-from zhifa.catalogues.workdays import workdays_add
+from zhifa.catalogues.workdays import day_info, workdays_add
 from zhifa.media import services as media_services
 from zhifa.media.models import MediaItem
 from zhifa.media.testing import attach
@@ -60,6 +62,24 @@ def county_data(build, county, market, safety, monkeypatch):
     return closed
 
 
+def independent_due(case: Case) -> date | None:
+    """A case's due date from its suspension rows, walking the calendar a day at a
+    time (not the case's stored clock, nor ``zhifa.cases.clock``): the working
+    days after the start that fall in no suspension [start, end); none while one
+    is open."""
+    pauses = [(s.started_on, s.ended_on) for s in Suspension.objects.filter(case=case)]
+    if not pauses:
+        return workdays_add(case.started_on, case.matter.time_limit_days).date
+    if any(end is None for _, end in pauses):
+        return None
+    day, counted = case.started_on, 0
+    while counted < case.matter.time_limit_days:
+        day += timedelta(days=1)
+        if day_info(day).is_workday and not any(a <= day < b for a, b in pauses):
+            counted += 1
+    return day
+
+
 def shown(response) -> dict[str, int]:
     return {c.item.key: c.count for c, _href in response.context["counts"]}
 
@@ -74,7 +94,7 @@ def expected_counts(agencies, today: date, now) -> dict[str, int]:
         and c.matter.time_limit_days
     ]
     horizon = workdays_add(today, 5).date
-    due = {c.pk: workdays_add(c.started_on, c.matter.time_limit_days).date for c in open_cases}
+    due = {c.pk: d for c in open_cases if (d := independent_due(c)) is not None}
     credentials = Credential.objects.filter(officer__agency__in=agencies)
     from zhifa.accounts.selectors import reviewer_staffings
     from zhifa.equipment.selectors import equipment_ratios
@@ -239,3 +259,88 @@ def test_the_supervisor_role_is_needed_at_the_bureau(build, county, client_for):
     leader = build.officer(county.bureau, roles=(Role.LEADER,), credential=False)
     response = client_for(leader.user).get(URL)
     assert response.status_code == 200 and response.context["scope"].agency == county.bureau
+
+
+@pytest.fixture
+def on(monkeypatch):
+    """``on(day)``: the case clock and the dashboard's counts believe today is ``day``."""
+
+    def move(day: date):
+        import zhifa.supervision.watches
+
+        monkeypatch.setattr(clock, "today", lambda: day)
+        shift = day - timezone.localdate()
+        fake = types.SimpleNamespace(
+            now=lambda: timezone.now() + shift,
+            localdate=lambda: day,
+            localtime=timezone.localtime,
+            get_current_timezone=timezone.get_current_timezone,
+        )
+        monkeypatch.setattr(zhifa.supervision.watches, "timezone", fake)
+        return fake
+
+    return move
+
+
+@pytest.mark.req("SUP-05")
+def test_suspended_cases_count_by_their_adjusted_due_date(
+    county, market, client_for, on, live_dashboard
+):
+    """A 15-working-day matter; cases started on 15 September 2026 are due on
+    12 October unsuspended (国庆 1–7 October, 调休 Saturday 10 October)."""
+    market.matter = matter_of(market, ActionKind.PENALTY, name="十五日事项", limit=15)
+    started = date(2026, 9, 15)
+    leader = market.leader
+
+    def case(title, day=started):
+        return open_case(market, started_on=day, title=title)
+
+    plain, early = case("未中止"), case("更早的案件", date(2026, 9, 1))
+    resumed, running, long = case("中止已恢复"), case("中止中"), case("长期中止")
+    on(date(2026, 9, 16))
+    services.case_suspend(actor=leader, case=long, ground="testing", started_on=date(2026, 9, 16))
+    on(date(2026, 9, 30))
+    services.case_suspend(
+        actor=leader, case=resumed, ground="hearing", started_on=date(2026, 9, 30)
+    )
+    services.case_resume(actor=leader, case=long, ended_on=date(2026, 9, 30))
+    on(date(2026, 10, 9))
+    services.case_resume(actor=leader, case=resumed, ended_on=date(2026, 10, 9))
+    services.case_suspend(
+        actor=leader, case=running, ground="announcement", started_on=date(2026, 10, 9)
+    )
+    assert [independent_due(c) for c in (plain, resumed, running, long)] == [
+        date(2026, 10, 12),
+        date(2026, 10, 14),
+        None,
+        date(2026, 10, 26),
+    ]
+    client = client_for(county.supervisor)
+    from zhifa.supervision.selectors import region_agencies
+
+    for today, past, near in (
+        # On 13 October: two past; the resumed case due tomorrow is near; none suspended now.
+        (date(2026, 10, 13), {plain, early}, {resumed}),
+        # On 22 October: the resumed case is past too; the long one (26 October) is near.
+        (date(2026, 10, 22), {plain, early, resumed}, {long}),
+    ):
+        fake = on(today)
+        counts = shown(client.get(URL))
+        expected = expected_counts(region_agencies(county.region), today, fake.now())
+        assert counts["cases_past_limit"] == expected["cases_past_limit"] == len(past)
+        assert counts["cases_near_limit"] == expected["cases_near_limit"] == len(near)
+        for key, cases in (("cases_past_limit", past), ("cases_near_limit", near)):
+            page = client.get(URL + f"watch/{key}/").content.decode()
+            assert {c.title for c in cases} == {
+                c.title for c in Case.objects.all() if f"/workbench/cases/{c.pk}/" in page
+            }
+    # The lists show the adjusted due date and the working days added.
+    rows = list(
+        load_workbook(
+            io.BytesIO(client.get(URL + "watch/cases_past_limit/", {"export": "xlsx"}).content)
+        ).active.iter_rows(values_only=True)
+    )
+    header, *body = rows
+    row = next(r for r in body if r[0] == resumed.number)
+    assert row[header.index("中止顺延（工作日）")] == 2
+    assert str(row[header.index("时限届满日")])[:10] == "2026-10-14"

@@ -2,13 +2,14 @@
 thresholds are settings."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhifa.accounts.models import Agency
+from zhifa.cases import services as case_services
 from zhifa.cases.models import Case, Stage
 from zhifa.cases.testing import advance_to, open_case
 from zhifa.catalogues.models import ActionKind
@@ -18,6 +19,7 @@ from zhifa.media.testing import attach
 from zhifa.supervision import early_warning
 from zhifa.supervision.selectors import Scope, region_agencies
 from zhifa.supervision.testing import decide, decided_case, matter_of
+from zhifa.supervision.tests import test_dashboard as dashboard_tests
 
 pytestmark = [pytest.mark.req("SUP-05"), pytest.mark.req("REC-13")]
 URL = "/workbench/supervision/warnings/"
@@ -148,6 +150,28 @@ def test_cases_near_their_limit_are_found_per_agency(county, market):
     open_case(market, title="不临期")
     (finding,) = early_warning.near_limit(region(county))
     assert finding.case_ids == [near.pk] and finding.key == f"agency-{county.market.pk}"
+
+
+on = dashboard_tests.on
+
+
+def test_a_suspended_case_is_not_near_its_limit_until_it_resumes(county, market, on):
+    """15 working days from 15 September 2026: due 12 October unsuspended (国庆,
+    调休 Saturday 10 October)."""
+    market.matter = matter_of(market, ActionKind.PENALTY, name="十五日事项", limit=15)
+    held = open_case(market, started_on=date(2026, 9, 15), title="中止")
+    plain = open_case(market, started_on=date(2026, 9, 15), title="未中止")
+    on(date(2026, 10, 9))
+    case_services.case_suspend(
+        actor=market.leader, case=held, ground="hearing", started_on=date(2026, 10, 9)
+    )
+    (finding,) = early_warning.near_limit(region(county))
+    assert finding.case_ids == [plain.pk]
+    # Resumed on 13 October: 9, 10 (调休) and 12 October left out, due 15 October.
+    on(date(2026, 10, 13))
+    case_services.case_resume(actor=market.leader, case=held, ended_on=date(2026, 10, 13))
+    (finding,) = early_warning.near_limit(region(county))
+    assert finding.case_ids == [held.pk]
 
 
 def test_many_cases_closed_without_penalty_by_one_officer(county, market, settings):
