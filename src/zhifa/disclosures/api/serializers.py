@@ -55,7 +55,7 @@ class PublishedItemSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class WorkItemSerializer(serializers.ModelSerializer):
+class DisclosureWorkItemSerializer(serializers.ModelSerializer):
     """An item in the agency's publication work (PUB-13): its state and who
     prepared it; the public text is read on the portal once published."""
 
@@ -81,5 +81,5 @@ class WorkItemSerializer(serializers.ModelSerializer):
         )
 
 
-class WithholdSerializer(serializers.Serializer):
+class DisclosureWithholdSerializer(serializers.Serializer):
     ground = serializers.CharField(help_text="不公开依据（如涉及商业秘密及其法律依据）")

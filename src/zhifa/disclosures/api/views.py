@@ -15,9 +15,9 @@ from rest_framework.response import Response
 
 from zhifa.disclosures import selectors, services
 from zhifa.disclosures.api.serializers import (
+    DisclosureWithholdSerializer,
+    DisclosureWorkItemSerializer,
     PublishedItemSerializer,
-    WithholdSerializer,
-    WorkItemSerializer,
 )
 
 FILTERS = [
@@ -63,16 +63,18 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """The items the requester may see in the publication workbench; outside
     that scope: 404."""
 
-    serializer_class = WorkItemSerializer
+    serializer_class = DisclosureWorkItemSerializer
     filter_backends: list = []
 
     def get_queryset(self):
         return selectors.disclosure_list(actor=self.request.user)
 
     def _done(self, item) -> Response:
-        return Response(WorkItemSerializer(item).data)
+        return Response(DisclosureWorkItemSerializer(item).data)
 
-    @extend_schema(summary="提交法制审核", request=None, responses={200: WorkItemSerializer})
+    @extend_schema(
+        summary="提交法制审核", request=None, responses={200: DisclosureWorkItemSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="submit", url_name="submit")
     def submit(self, request, pk=None):
         return self._done(
@@ -84,7 +86,7 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         description="本机关法制机构人员核对公开版后公示；拟稿人和提交人本人不能公示"
         "（ZHIFA_DISCLOSURE_FOUR_EYES，默认开启）。",
         request=None,
-        responses={200: WorkItemSerializer},
+        responses={200: DisclosureWorkItemSerializer},
     )
     @action(detail=True, methods=["post"], url_path="publish", url_name="publish")
     def publish(self, request, pk=None):
@@ -95,12 +97,12 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         summary="决定不予公开",
         description="写明不公开依据；与公示相同，拟稿人和提交人本人不能决定。",
-        request=WithholdSerializer,
-        responses={200: WorkItemSerializer},
+        request=DisclosureWithholdSerializer,
+        responses={200: DisclosureWorkItemSerializer},
     )
     @action(detail=True, methods=["post"], url_path="withhold", url_name="withhold")
     def withhold(self, request, pk=None):
-        given = WithholdSerializer(data=request.data)
+        given = DisclosureWithholdSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         item = services.disclosure_withhold(
             actor=request.user, disclosure=self.get_object(), ground=given.validated_data["ground"]
