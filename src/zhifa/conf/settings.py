@@ -326,6 +326,7 @@ SPECTACULAR_SETTINGS = {
         "AssistDocumentRoleEnum": "zhifa.assist.models.Document.Role",
         "ExemptionGroundEnum": "zhifa.reasons.models.ReasonsExemption.Ground",
         "DetailedGroundEnum": "zhifa.reasons.models.DetailedGround.Ground",
+        "DisclosureKindEnum": "zhifa.disclosures.models.Disclosure.Kind",
         "RemedyChannelEnum": "zhifa.remedies.models.Remedy.Channel",
         "RemedyOutcomeEnum": "zhifa.remedies.models.Remedy.Outcome",
         "RemedyInstanceEnum": "zhifa.remedies.models.Remedy.Instance",
