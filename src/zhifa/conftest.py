@@ -58,3 +58,29 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def clock_on(monkeypatch):
+    """``clock_on(day)``: from now on the case clock and the supervisor's counts
+    believe today is ``day``; returns the stand-in for their ``timezone``."""
+    import types
+
+    from django.utils import timezone
+
+    def move(day):
+        import zhifa.supervision.watches
+        from zhifa.cases import clock
+
+        monkeypatch.setattr(clock, "today", lambda: day)
+        shift = day - timezone.localdate()
+        fake = types.SimpleNamespace(
+            now=lambda: timezone.now() + shift,
+            localdate=lambda: day,
+            localtime=timezone.localtime,
+            get_current_timezone=timezone.get_current_timezone,
+        )
+        monkeypatch.setattr(zhifa.supervision.watches, "timezone", fake)
+        return fake
+
+    return move

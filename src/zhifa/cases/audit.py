@@ -82,6 +82,25 @@ def last_change(payload: dict) -> str:
     return f"（最后一次合法变更：{payload['_by']}）"
 
 
+def untracked(name: str) -> Finding:
+    """A row the ledger never recorded."""
+    return Finding("untracked", name, f"{name}：台账中没有它的登记，系绕过系统写入。")
+
+
+def missing(label: str, gone: dict[str, str]) -> list[Finding]:
+    """Rows the ledger recorded that are gone from the database: ``gone`` maps
+    each row's id to its last legitimate change (who, when, which entry)."""
+    return [
+        Finding(
+            "missing",
+            f"{label} #{key}",
+            f"{label} #{key}：台账中有登记，数据库中已被删除（最后一次合法变更：{who}）。",
+            actor=who,
+        )
+        for key, who in sorted(gone.items())
+    ]
+
+
 @row_audit
 def records_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
     from zhifa.cases.services import record_digest
@@ -97,9 +116,7 @@ def records_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
         name = f"执法记录 #{record.pk}（案件 {record.case.number}，{record.kind_label}）"
         payload = recorded.get(key)
         if payload is None:
-            findings.append(
-                Finding("untracked", name, f"{name}：台账中没有它的登记，系绕过系统写入。")
-            )
+            findings.append(untracked(name))
             continue
         by = payload["_by"]
         digest = record_digest(record)
@@ -149,16 +166,7 @@ def records_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                     actor=by,
                 )
             )
-    for key in recorded.keys() - seen:
-        name = f"执法记录 #{key}"
-        findings.append(
-            Finding(
-                "missing",
-                name,
-                f"{name}：台账中有登记，数据库中已被删除{last_change(recorded[key])}。",
-                actor=recorded[key]["_by"],
-            )
-        )
+    findings += missing("执法记录", {k: recorded[k]["_by"] for k in recorded.keys() - seen})
     return findings
 
 
@@ -358,9 +366,7 @@ def _fixed_rows_audit(
         seen.add(key)
         name = label(row)
         if key not in recorded:
-            findings.append(
-                Finding("untracked", name, f"{name}：台账中没有它的登记，系绕过系统写入。")
-            )
+            findings.append(untracked(name))
             continue
         digest, who = recorded[key]
         if row_digest(row, fields) != digest:
@@ -389,17 +395,9 @@ def _fixed_rows_audit(
                         actor=who,
                     )
                 )
-    for key in recorded.keys() - seen:
-        name = f"{model._meta.verbose_name} #{key}"
-        who = recorded[key][1]
-        findings.append(
-            Finding(
-                "missing",
-                name,
-                f"{name}：台账中有登记，数据库中已被删除（最后一次合法变更：{who}）。",
-                actor=who,
-            )
-        )
+    findings += missing(
+        str(model._meta.verbose_name), {k: recorded[k][1] for k in recorded.keys() - seen}
+    )
     return findings
 
 
@@ -457,9 +455,7 @@ def suspensions_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
         seen.add(key)
         name = f"办理期限中止 #{row.pk}（案件 {row.case.number}，{row.get_ground_display()}）"
         if key not in recorded:
-            findings.append(
-                Finding("untracked", name, f"{name}：台账中没有它的登记，系绕过系统写入。")
-            )
+            findings.append(untracked(name))
             continue
         digest, who = recorded[key]
         if row_digest(row, SUSPENSION_FIXED) != digest:
@@ -488,17 +484,7 @@ def suspensions_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                     actor=who,
                 )
             )
-    for key in recorded.keys() - seen:
-        name = f"办理期限中止 #{key}"
-        who = recorded[key][1]
-        findings.append(
-            Finding(
-                "missing",
-                name,
-                f"{name}：台账中有登记，数据库中已被删除（最后一次合法变更：{who}）。",
-                actor=who,
-            )
-        )
+    findings += missing("办理期限中止", {k: recorded[k][1] for k in recorded.keys() - seen})
     return findings
 
 

@@ -4,7 +4,7 @@ assessment and the early warning) is named with the last legitimate change."""
 
 from __future__ import annotations
 
-from zhifa.cases.audit import last_change, latest_payloads, scoped_rows
+from zhifa.cases.audit import last_change, latest_payloads, missing, scoped_rows, untracked
 from zhifa.ledger.selectors import EVERYTHING, AuditScope, Finding, row_audit
 from zhifa.remedies.models import Remedy
 from zhifa.remedies.services import remedy_digest
@@ -21,9 +21,7 @@ def remedies_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
         name = f"复议诉讼及纠错登记 #{remedy.pk}（案件 {remedy.case.number}）"
         payload = recorded.get(key)
         if payload is None:
-            findings.append(
-                Finding("untracked", name, f"{name}：台账中没有它的登记，系绕过系统写入。")
-            )
+            findings.append(untracked(name))
             continue
         digest = remedy_digest(remedy)
         if digest != payload.get("digest") or remedy.digest != digest:
@@ -37,14 +35,7 @@ def remedies_audit(scope: AuditScope = EVERYTHING) -> list[Finding]:
                     actor=payload["_by"],
                 )
             )
-    for key in recorded.keys() - seen:
-        name = f"复议诉讼及纠错登记 #{key}"
-        findings.append(
-            Finding(
-                "missing",
-                name,
-                f"{name}：台账中有登记，数据库中已被删除{last_change(recorded[key])}。",
-                actor=recorded[key]["_by"],
-            )
-        )
+    findings += missing(
+        "复议诉讼及纠错登记", {k: recorded[k]["_by"] for k in recorded.keys() - seen}
+    )
     return findings

@@ -9,7 +9,6 @@ The calendar is 2026's: 中秋 on Friday 25 September, 国庆 from Thursday
 started on Tuesday 15 September is due on Monday 12 October.
 """
 
-import types
 from datetime import date, timedelta
 
 import pytest
@@ -42,24 +41,9 @@ def calendar_2026(sysadmin):
 
 
 @pytest.fixture
-def on(monkeypatch):
-    """``on(day)``: from now on the case clock and the supervisor's counts believe
-    today is ``day``."""
-
-    def move(day: date):
-        import zhifa.supervision.watches
-
-        monkeypatch.setattr(clock, "today", lambda: day)
-        shift = day - timezone.localdate()
-        fake = types.SimpleNamespace(
-            now=lambda: timezone.now() + shift,
-            localdate=lambda: day,
-            localtime=timezone.localtime,
-            get_current_timezone=timezone.get_current_timezone,
-        )
-        monkeypatch.setattr(zhifa.supervision.watches, "timezone", fake)
-
-    return move
+def on(clock_on):
+    """``on(day)``: the case clock and the dashboard's counts believe today is ``day``."""
+    return clock_on
 
 
 @pytest.fixture

@@ -1,24 +1,8 @@
-import pytest
-
-from zhifa.cases.testing import team as make_team
-from zhifa.catalogues.services import calendar_seed
-
-
-@pytest.fixture(autouse=True)
-def calendar_2026(sysadmin):
-    calendar_seed(actor=sysadmin, years=[2026])
-
-
-@pytest.fixture(autouse=True)
-def _uploads_dir(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
-
-
-@pytest.fixture
-def market(build, county):
-    return make_team(build, county.market)
-
-
-@pytest.fixture
-def safety(build, county):
-    return make_team(build, county.safety)
+# The supervision tests' fixtures: 2026's calendar, an uploads folder and the
+# teams of two agencies of the demo county.
+from zhifa.supervision.tests.conftest import (  # noqa: F401
+    _uploads_dir,
+    calendar_2026,
+    market,
+    safety,
+)

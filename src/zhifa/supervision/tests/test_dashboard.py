@@ -3,7 +3,6 @@ over the same data; the 司法局 sees its region, an agency's leaders their own
 agency, everyone else nothing (404)."""
 
 import io
-import types
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from zhifa.accounts.models import Credential, Role
-from zhifa.cases import clock, services
+from zhifa.cases import services
 from zhifa.cases.models import Case, Stage, Suspension
 from zhifa.cases.testing import advance_to, open_case
 from zhifa.catalogues.models import ActionKind
@@ -262,24 +261,9 @@ def test_the_supervisor_role_is_needed_at_the_bureau(build, county, client_for):
 
 
 @pytest.fixture
-def on(monkeypatch):
+def on(clock_on):
     """``on(day)``: the case clock and the dashboard's counts believe today is ``day``."""
-
-    def move(day: date):
-        import zhifa.supervision.watches
-
-        monkeypatch.setattr(clock, "today", lambda: day)
-        shift = day - timezone.localdate()
-        fake = types.SimpleNamespace(
-            now=lambda: timezone.now() + shift,
-            localdate=lambda: day,
-            localtime=timezone.localtime,
-            get_current_timezone=timezone.get_current_timezone,
-        )
-        monkeypatch.setattr(zhifa.supervision.watches, "timezone", fake)
-        return fake
-
-    return move
+    return clock_on
 
 
 @pytest.mark.req("SUP-05")
