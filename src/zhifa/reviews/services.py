@@ -25,7 +25,6 @@ from zhifa.cases.models import Case, CaseOfficer, Procedure, Record, Stage
 from zhifa.cases.records import KINDS as RECORD_KINDS
 from zhifa.cases.selectors import is_handler
 from zhifa.cases.services import require_open
-from zhifa.catalogues import workdays
 from zhifa.catalogues.models import ActionKind, Matter
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from zhifa.instruments import rendering
@@ -557,10 +556,11 @@ def draft_problems(record: Record | None) -> list[str]:
 
 
 def case_time_limit(case: Case) -> date | None:
-    days = case.matter.time_limit_days
-    if not days:
-        return None
-    return workdays.workdays_add(case.started_on, days).date
+    """The case's due date, its suspensions (案件中止) left out; ``None`` without a
+    limit or while the case is suspended."""
+    from zhifa.cases.clock import limit_due_on
+
+    return limit_due_on(case)
 
 
 def late_warning(case: Case, today: date) -> str:

@@ -105,6 +105,30 @@ def test_a_late_submission_is_warned(team, build):
 
 
 @pytest.mark.django_db
+@pytest.mark.req("SUP-01")
+def test_the_late_warning_leaves_out_the_suspended_days(team):
+    from zhifa.cases.services import case_resume, case_suspend
+    from zhifa.reviews.testing import rule
+
+    rule(team, amount_threshold="10000")
+    today = timezone.localdate()
+    # Begun 120 days ago with a 90-working-day limit: within it, but less than
+    # ten days before it ends, so a submission today is late …
+    case = proposed(team, "50000.00", started_on=today - timedelta(days=120))
+    assert services.late_warning(case, today)
+    # … unless sixty days of it were suspended (an expert opinion awaited).
+    case_suspend(
+        actor=team.leader, case=case, ground="testing", started_on=today - timedelta(days=100)
+    )
+    case.refresh_from_db()
+    assert services.late_warning(case, today) == ""  # the clock stands still
+    case_resume(actor=team.leader, case=case, ended_on=today - timedelta(days=40))
+    case.refresh_from_db()
+    assert services.late_warning(case, today) == ""
+    assert submit(team, case).late_warning == ""
+
+
+@pytest.mark.django_db
 @pytest.mark.req("REV-04")
 def test_returned_once_then_refused(major_case, team):
     s = submit(team, major_case, materials=PARTIAL)
