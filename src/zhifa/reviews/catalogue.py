@@ -78,11 +78,16 @@ def _latest_proposal(case: Case) -> Proposal | None:
     return Proposal.objects.filter(case=case).order_by("-made_at", "-pk").first()
 
 
+def record_day(record: Record) -> date:
+    """The local day a record (the draft decision) was made."""
+    return timezone.localtime(record.occurred_at).date()
+
+
 def _proposed_on(proposal: Proposal | None, record: Record | None) -> date:
     if proposal is not None:
         return proposal.proposed_on
     if record is not None:
-        return timezone.localtime(record.occurred_at).date()
+        return record_day(record)
     return timezone.localdate()
 
 

@@ -465,13 +465,36 @@ def proposal_set(
     fees_amount=None,
     benefits_amount=None,
 ) -> Proposal:
-    """What the handler proposes to decide, beyond the draft decision's fine."""
+    """What the handler proposes to decide, beyond the draft decision's fine.
+
+    The proposal date selects the catalogue rules and the discretion benchmark
+    the case is judged by (``catalogue.proposed``, ``fine_below_minimum``), so
+    it is today by default and may not lie in the future. Nor may it lie in the
+    past — an earlier date could pick an older, laxer catalogue version or
+    benchmark — with one exception that lets an honest late entry through: the
+    date of the draft decision record in force (决定代拟稿, signed and in the
+    ledger), which is the date the catalogue falls back to without a proposal
+    anyway, so accepting it opens nothing new.
+    """
     require_case_handler(actor, case)
     require_open(case)
-    proposed_on = proposed_on or timezone.localdate()
-    if proposed_on > timezone.localdate():
+    today = timezone.localdate()
+    proposed_on = proposed_on or today
+    if proposed_on > today:
         raise InvalidInput("拟决定日期不能晚于今天。", code="bad_dates")
     with transaction.atomic():
+        if proposed_on < today:
+            record = catalogue.decision_record(case)
+            drafted_on = catalogue.record_day(record) if record is not None else None
+            if proposed_on != drafted_on:
+                allowed = f"今天（{today}）"
+                if drafted_on is not None:
+                    allowed += f"或决定代拟稿的日期（{drafted_on}）"
+                raise InvalidInput(
+                    f"拟决定日期决定本案适用的重大执法决定目录和裁量基准，不能追溯到"
+                    f"{proposed_on}：只能填写{allowed}。",
+                    code="proposal_backdated",
+                )
         proposal = Proposal.objects.create(
             case=case,
             proposed_on=proposed_on,

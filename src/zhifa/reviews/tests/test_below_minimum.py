@@ -97,9 +97,10 @@ def test_no_benchmark_no_effect(team):
     assert major_reasons(case) == [] and review_refusals(case) == []
 
 
-def test_a_benchmark_not_yet_in_force_on_the_proposal_day_has_no_effect(team, bench):
+def test_a_benchmark_not_yet_in_force_on_the_proposal_day_has_no_effect(team, bench, on):
     case = proposed(team, "100.00")
     assert major_reasons(case)
+    on(date(2023, 12, 31))
     services.proposal_set(actor=team.lead, case=case, proposed_on=date(2023, 12, 31))
     assert major_reasons(case) == []
     assert review_refusals(case) == []

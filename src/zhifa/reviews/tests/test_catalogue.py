@@ -1,6 +1,6 @@
 """REV-01 catalogue matching, REV-11 reach, and the handler's major flag."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhifa.cases.major import is_major, major_reasons
-from zhifa.cases.models import Procedure
-from zhifa.cases.testing import open_case
+from zhifa.cases.models import Procedure, Stage
+from zhifa.cases.testing import add, advance_to, open_case
 from zhifa.core.errors import Forbidden, InvalidInput
 from zhifa.ledger.models import LedgerEntry
 from zhifa.reviews import catalogue, services
 from zhifa.reviews.catalogue import amount_meets
-from zhifa.reviews.models import MajorDecisionRule, MajorFlag, ReviewReach
+from zhifa.reviews.models import MajorDecisionRule, MajorFlag, Proposal, ReviewReach
 from zhifa.reviews.testing import rule
 
 from .conftest import proposed
@@ -98,15 +98,87 @@ def test_the_party_type_must_match(team):
 
 
 @pytest.mark.django_db
-def test_a_decision_is_judged_by_the_rules_in_force_when_proposed(team):
+def test_a_decision_is_judged_by_the_rules_in_force_when_proposed(team, on):
     rule(team, amount_threshold="10000", effective_from=date(2020, 1, 1))
     # Version 2 raises the threshold from 2030 on: today's proposal still uses version 1.
     v2 = rule(team, amount_threshold="60000", effective_from=date(2030, 1, 1))
     assert v2.version == 2
     case = proposed(team, "50000.00")
     assert is_major(case)
+    on(date(2019, 6, 1))
     services.proposal_set(actor=team.lead, case=case, proposed_on=date(2019, 6, 1))
     assert not is_major(case)  # before the catalogue began
+    on(date(2030, 1, 1))
+    services.proposal_set(actor=team.lead, case=case)
+    assert not is_major(case)  # 50,000 is below version 2's threshold
+    assert [r.version for r in catalogue.matching_rules(case)] == []
+
+
+def drafted_on(t, day, fine="50000.00"):
+    """A case in 审查决定 whose draft decision was made on ``day`` (recorded late)."""
+    case = advance_to(t, open_case(t, started_on=day), Stage.DECISION)
+    noon = timezone.make_aware(datetime.combine(day, time(12)))
+    add(t, case, "decision", content={"fine_amount": fine}, when=noon)
+    return case
+
+
+def proposal_state():
+    return (
+        Proposal.objects.count(),
+        LedgerEntry.objects.filter(action="review.proposal_set").count(),
+    )
+
+
+@pytest.mark.django_db
+def test_a_proposal_date_is_not_dated_back(team, client_for):
+    """The proposal date picks the catalogue and the benchmark the case is judged
+    by: today, or the day of the draft decision in force (an honest late entry),
+    never another day before today."""
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    case = proposed(team, "50000.00")
+    assert catalogue.record_day(catalogue.decision_record(case)) == today
+    before = proposal_state()
+    with pytest.raises(InvalidInput) as e:
+        services.proposal_set(actor=team.lead, case=case, proposed_on=yesterday)
+    assert e.value.code == "proposal_backdated"
+    assert f"不能追溯到{yesterday}" in e.value.message and f"今天（{today}）" in e.value.message
+    assert proposal_state() == before
+    services.proposal_set(actor=team.lead, case=case, proposed_on=today)
+    assert Proposal.objects.get(case=case).proposed_on == today
+
+    # A draft decision made yesterday: its day is allowed, the day before is not.
+    late = drafted_on(team, yesterday)
+    before = proposal_state()
+    with pytest.raises(InvalidInput) as e:
+        services.proposal_set(actor=team.lead, case=late, proposed_on=yesterday - timedelta(days=1))
+    assert e.value.code == "proposal_backdated"
+    assert f"决定代拟稿的日期（{yesterday}）" in e.value.message
+    assert proposal_state() == before
+    services.proposal_set(actor=team.lead, case=late, proposed_on=yesterday)
+    assert Proposal.objects.get(case=late).proposed_on == yesterday
+
+    # A case without a draft decision yet: today only.
+    bare = advance_to(team, open_case(team, started_on=yesterday), Stage.DECISION)
+    with pytest.raises(InvalidInput) as e:
+        services.proposal_set(actor=team.lead, case=bare, proposed_on=yesterday)
+    assert e.value.code == "proposal_backdated" and "决定代拟稿" not in e.value.message
+
+    # The API gives the same answer, and writes nothing on refusal.
+    client = client_for(team.lead)
+    url = reverse("api:review-case-proposal", args=[case.pk])
+    before = proposal_state()
+    response = client.post(url, {"proposed_on": str(yesterday)}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "proposal_backdated"
+    assert "不能追溯" in response.json()["detail"]
+    assert proposal_state() == before
+    response = client.post(url, {"proposed_on": str(today)}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    url = reverse("api:review-case-proposal", args=[late.pk])
+    response = client.post(url, {"proposed_on": str(yesterday)}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert proposal_state() == (before[0] + 2, before[1] + 2)
 
 
 @pytest.mark.django_db
@@ -135,7 +207,7 @@ def test_the_catalogue_is_never_changed_retroactively(team):
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
     r1 = rule(team, amount_threshold="10000", effective_from=date(2020, 1, 1))
-    case = proposed(team, "50000.00")
+    case = drafted_on(team, yesterday)  # the draft decision, and so the proposal, of yesterday
     services.proposal_set(actor=team.lead, case=case, proposed_on=yesterday)
     assert is_major(case)
     before = catalogue_state()
