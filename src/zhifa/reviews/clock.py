@@ -4,7 +4,8 @@ A review takes ``ZHIFA_REVIEW_WORKDAYS`` working days from the day the
 materials are complete (``ZHIFA_REVIEW_WORKDAYS_URGENT`` when urgent), plus
 the extension a leader approved. The working days that pass during a pause
 (supplements, joint investigation, expert consultation, interpretation) do
-not count: they move the due date on by as many working days.
+not count: they move the due date on by as many working days. A review
+already past its due date when a pause begins stays overdue while paused.
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ def due_on(submission: Submission) -> date | None:
         return None
     allowed = (submission.limit_days or 0) + submission.extension_days
     return workdays.workdays_add(submission.complete_on, allowed + paused_days(submission)).date
+
+
+def paused_past_due(submission: Submission) -> date | None:
+    """While paused: the due date the review had when the pause began, if it had
+    already passed on that day (the review was overdue and stays so: the pause
+    stops the clock, it does not give back the days over the limit); otherwise
+    ``None``. The services store it in ``Submission.paused_past_due_on``."""
+    pauses = list(submission.pauses.all())
+    running = [p for p in pauses if p.ends_on is None]
+    if submission.complete_on is None or not running:
+        return None
+    allowed = (submission.limit_days or 0) + submission.extension_days
+    closed = sum(
+        workdays.workdays_between(p.starts_on, p.ends_on).count for p in pauses if p.ends_on
+    )
+    due = workdays.workdays_add(submission.complete_on, allowed + closed).date
+    return due if due < running[0].starts_on else None
 
 
 @dataclass(frozen=True)

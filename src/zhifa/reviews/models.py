@@ -401,6 +401,13 @@ class Submission(models.Model):
     due_on = models.DateField(
         "审核期限届满日", null=True, blank=True, help_text="按已结束的中止计算；中止中时为空"
     )
+    paused_past_due_on = models.DateField(
+        "中止前已届满的期满日",
+        null=True,
+        blank=True,
+        help_text="中止开始时审核期限已经届满（已超期）的，记录中止前的期满日，"
+        "中止期间仍计为超期；中止结束后为空",
+    )
 
     class Meta:
         verbose_name = "法制审核送审"
@@ -418,10 +425,25 @@ class Submission(models.Model):
                 name="submission_accepted_has_start",
             ),
         ]
-        indexes = [models.Index(fields=["agency", "state", "due_on"])]
+        indexes = [
+            models.Index(fields=["agency", "state", "due_on"]),
+            models.Index(
+                fields=["agency", "state", "paused_past_due_on"],
+                condition=Q(paused_past_due_on__isnull=False),
+                name="submission_paused_past_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.number} 第{self.round}轮{self.get_kind_display()}"
+
+    @classmethod
+    def overdue_filter(cls, today) -> Q:
+        """Running reviews past their due date on ``today`` (REV-05): by the stored
+        due date, or, while paused, by the due date that had already passed when
+        the pause began — the pause stops the clock, it does not undo the days
+        already over the limit."""
+        return Q(state=cls.State.ACCEPTED) & (Q(due_on__lt=today) | Q(paused_past_due_on__lt=today))
 
     @property
     def is_open(self) -> bool:

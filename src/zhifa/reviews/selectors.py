@@ -190,9 +190,10 @@ def queue(*, actor, today=None) -> list[QueueItem]:
 
 
 def overdue_reviews(*, actor, today=None) -> QuerySet[Submission]:
-    """Running reviews past their due date: for the 司法局's dashboard (REV-05)."""
+    """Running reviews past their due date, paused ones that were already past it
+    when the pause began included: for the 司法局's dashboard (REV-05)."""
     today = today or timezone.localdate()
-    return submission_list(actor=actor).filter(state=Submission.State.ACCEPTED, due_on__lt=today)
+    return submission_list(actor=actor).filter(Submission.overdue_filter(today))
 
 
 # --- Supervision (REV-09, REV-10) ---------------------------------------------------------

@@ -809,6 +809,13 @@ def _require_running(submission: Submission) -> None:
         raise Conflict("该送审不在审核中。", code="not_under_review")
 
 
+def _store_due(submission: Submission) -> None:
+    """Store the due dates the overdue list filters on (``Submission.overdue_filter``)."""
+    submission.due_on = clock.due_on(submission)
+    submission.paused_past_due_on = clock.paused_past_due(submission)
+    submission.save(update_fields=["due_on", "paused_past_due_on"])
+
+
 def pause_start(
     *, actor, submission: Submission, kind: str, reason: str, starts_on: date | None = None
 ) -> ReviewPause:
@@ -848,14 +855,13 @@ def pause_start(
         pause = ReviewPause.objects.create(
             submission=submission, kind=kind, reason=reason, starts_on=starts_on, started_by=actor
         )
-        submission.due_on = None
-        submission.save(update_fields=["due_on"])
-        ledger.append(
-            actor=actor,
-            action="review.pause",
-            obj=submission,
-            payload={"kind": kind, "reason": reason, "starts_on": starts_on.isoformat()},
-        )
+        # Paused, the review has no due date; one that had already passed when
+        # the pause began is kept, so the review stays on the overdue list.
+        _store_due(submission)
+        payload = {"kind": kind, "reason": reason, "starts_on": starts_on.isoformat()}
+        if submission.paused_past_due_on is not None:
+            payload["past_due_on"] = submission.paused_past_due_on.isoformat()
+        ledger.append(actor=actor, action="review.pause", obj=submission, payload=payload)
     return pause
 
 
@@ -872,8 +878,7 @@ def pause_end(*, actor, submission: Submission, ends_on: date | None = None) -> 
             raise InvalidInput("中止结束日期须在开始日期和今天之间。", code="bad_dates")
         pause.ends_on = ends_on
         pause.save(update_fields=["ends_on"])
-        submission.due_on = clock.due_on(submission)
-        submission.save(update_fields=["due_on"])
+        _store_due(submission)
         ledger.append(
             actor=actor,
             action="review.resume",
@@ -898,6 +903,9 @@ def extension_approve(*, actor, submission: Submission, reason: str) -> Submissi
         submission.extension_approved_by_name = leader.name
         submission.extension_approved_at = timezone.now()
         submission.due_on = clock.due_on(submission)
+        # An extension granted during a pause may bring an overdue review back
+        # within its limit.
+        submission.paused_past_due_on = clock.paused_past_due(submission)
         submission.save()
         ledger.append(
             actor=actor,

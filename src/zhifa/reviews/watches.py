@@ -5,7 +5,9 @@ decision attempts and leaders' approvals made before the review passed (REV-10).
 
 A running review stores its due date (``Submission.due_on``, recomputed by the
 services when the materials are accepted, a pause ends or a leader extends
-it; ``None`` while paused), so the overdue reviews are one database filter.
+it; ``None`` while paused) and, while paused, the due date that had already
+passed when the pause began (``paused_past_due_on``), so the overdue reviews
+are one database filter (``Submission.overdue_filter``), paused ones included.
 """
 
 from __future__ import annotations
@@ -29,11 +31,20 @@ def _review_url(case_id) -> str:
 
 
 def overdue_submissions(scope, today=None) -> QuerySet[Submission]:
-    """Accepted reviews of the scope whose last working day is before ``today``."""
+    """Accepted reviews of the scope whose last working day is before ``today``,
+    and paused ones that were already past it when the pause began."""
     today = today or timezone.localdate()
-    return Submission.objects.filter(
-        agency__in=scope.agencies, state=Submission.State.ACCEPTED, due_on__lt=today
-    ).select_related("case", "agency")
+    return (
+        Submission.objects.filter(agency__in=scope.agencies)
+        .filter(Submission.overdue_filter(today))
+        .select_related("case", "agency")
+    )
+
+
+def _due(s: Submission):
+    if s.due_on is None and s.paused_past_due_on is not None:
+        return f"{s.paused_past_due_on:%Y-%m-%d}（中止中）"
+    return s.due_on or ""
 
 
 REVIEW_COLUMNS = [
@@ -44,7 +55,7 @@ REVIEW_COLUMNS = [
     Column("审核人员", "reviewer_name"),
     Column("材料完备日期", "complete_on", sort="complete_on"),
     Column("审核期限（工作日）", lambda s: (s.limit_days or 0) + s.extension_days),
-    Column("审核期满日", "due_on", sort="due_on"),
+    Column("审核期满日", _due, sort="due_on"),
 ]
 
 

@@ -15,6 +15,7 @@ from zhifa.cases.testing import team as make_team
 from zhifa.instruments.gates import GateClosed
 from zhifa.instruments.models import Kind
 from zhifa.instruments.services import IssueRequest, instruments_issue
+from zhifa.ledger.models import LedgerEntry
 from zhifa.reviews import clock, selectors, services
 from zhifa.reviews.models import MajorDecisionRule, Submission
 from zhifa.reviews.testing import decide, rule, submit
@@ -188,3 +189,83 @@ def test_reviews_within_a_working_day_of_their_clock(calendar_2026, team, safety
     # Decided, it leaves the list.
     decide(team, submission)
     assert item.count(supervision_scope(actor=team.leader)) == 0
+
+
+@pytest.mark.req("REV-05", "SUP-01")
+def test_a_review_paused_when_already_overdue_stays_overdue(
+    calendar_2026, team, safety, county, client_for, on
+):
+    """A review accepted on Fri 09-25 is due on Wed 09-30 (10-01…07 off). Paused
+    after that day it stays on the overdue list while paused, as its clock shows;
+    paused on its last day it is within its limit and is not listed."""
+    from datetime import date
+
+    from zhifa.reviews.models import ReviewPause
+
+    cases = [(team, major(team, "中止前已超期案")), (team, major(team, "期满当日中止案"))]
+    cases.append((safety, major(safety, "应急局超期案")))
+    on(date(2026, 9, 25))
+    late, in_time, other = (accepted(t, case) for t, case in cases)
+    assert {s.due_on for s in (late, in_time, other)} == {date(2026, 9, 30)}
+
+    def pause(submission):
+        return services.pause_start(
+            actor=team.reviewer,
+            submission=submission,
+            kind=ReviewPause.Kind.EXPERT,
+            reason="组织专家论证",
+        )
+
+    on(date(2026, 9, 30))
+    pause(in_time)  # on the last day: not past it
+    on(date(2026, 10, 8))
+    pause(late)  # recorded today, the review being overdue: allowed, and still overdue
+    late.refresh_from_db()
+    in_time.refresh_from_db()
+    assert (late.due_on, late.paused_past_due_on) == (None, date(2026, 9, 30))
+    assert (in_time.due_on, in_time.paused_past_due_on) == (None, None)
+    pause_entry = LedgerEntry.objects.filter(action="review.pause").latest("seq")
+    assert pause_entry.payload["past_due_on"] == "2026-09-30"
+
+    today = date(2026, 10, 9)
+    on(today)
+
+    def expected(agencies):
+        rows = Submission.objects.filter(agency__in=agencies, state=Submission.State.ACCEPTED)
+        return {s.pk for s in rows if clock.clock(s, today=today).overdue}
+
+    assert expected([county.market, county.safety]) == {late.pk, other.pk}
+    supervisor = county.supervisor
+    assert counts_for(client_for, supervisor)["reviews_overdue"] == 2
+    assert counts_for(client_for, supervisor, county.market)["reviews_overdue"] == 1
+    assert counts_for(client_for, team.leader)["reviews_overdue"] == 1
+    assert set(selectors.overdue_reviews(actor=county.supervisor)) == {late, other}
+    assert clock.clock(late, today=today).paused and clock.clock(late, today=today).overdue
+    # The reviewer's queue counts it too.
+    queue = client_for(team.reviewer).get(reverse("reviews:queue"))
+    assert "超期未审结的送审：1 件" in queue.content.decode()
+    # The list shows the passed due date and that the review is paused.
+    page = client_for(supervisor).get(URL + "watch/reviews_overdue/", {"agency": county.market.pk})
+    body = page.content.decode()
+    assert late.case.title in body and in_time.case.title not in body
+    assert "2026-09-30（中止中）" in body
+
+    # Resumed on Mon 10-12, it is due on Sat 10-10 (three working days of pause
+    # added) and still overdue, by its stored due date now.
+    on(date(2026, 10, 12))
+    services.pause_end(actor=team.reviewer, submission=late)
+    late.refresh_from_db()
+    assert (late.due_on, late.paused_past_due_on) == (date(2026, 10, 10), None)
+    assert counts_for(client_for, team.leader)["reviews_overdue"] == 1
+
+    # Paused again, then extended by a leader during the pause: two more working
+    # days bring its due date (Tue 10-13) past the pause's start, so its clock and the
+    # list agree that it is within its limit again.
+    pause(late)
+    late.refresh_from_db()
+    assert late.paused_past_due_on == date(2026, 10, 10)
+    services.extension_approve(actor=team.leader, submission=late, reason="案情复杂")
+    late.refresh_from_db()
+    assert (late.due_on, late.paused_past_due_on) == (None, None)
+    assert not clock.clock(late, today=date(2026, 10, 12)).overdue
+    assert counts_for(client_for, team.leader)["reviews_overdue"] == 0
