@@ -8,7 +8,8 @@ The gate runs inside ``instruments_issue`` for every 行政处罚决定书 and
 - a case without them keeps the free-text reasons of its decision record,
   which are checked for what text allows (each part present and not vague,
   cited provisions in force, amounts consistent); where detailed reasons are
-  required (RSN-02: after a hearing, or a major decision) and
+  required (RSN-02: after a hearing, a major decision, or a fine below the
+  statutory minimum, 减轻处罚) and
   ``ZHIFA_REASONS_STRUCTURED_FOR_DETAILED`` is on, structured reasons are
   required;
 - a recorded exemption (RSN-06) lifts the requirement until a third party

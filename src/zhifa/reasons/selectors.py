@@ -45,17 +45,28 @@ def exemption_active(case: Case) -> ReasonsExemption | None:
     return ReasonsExemption.objects.filter(case=case, cancelled_at__isnull=True).first()
 
 
+BELOW_MINIMUM = "罚款低于法定最低额（减轻处罚）"
+
+
 def detailed_required(case: Case) -> list[str]:
     """Why this decision needs detailed, structured reasons (RSN-02, 001 附件4 §5):
-    a hearing was held or asked for, the case is major (重大执法决定), or the
-    handler recorded a ground of §5 that does not make it major."""
+    a hearing was held or asked for, the case is major (重大执法决定), its fine
+    lies below the statutory minimum (减轻处罚, 行政处罚法 第三十二条, whose
+    grounds the checker reads from the structured reasons), or the handler
+    recorded a ground of §5 that does not make it major."""
     from zhifa.cases.major import major_reasons
+    from zhifa.reviews.catalogue import fine_below_minimum
 
     why = []
     if Record.objects.filter(
         case=case, kind__in=("hearing_minutes", "hearing_application")
     ).exists():
         why.append("经过听证程序")
+    # The draft decision's fine is read as the legal review reads it, so that a
+    # free-text decision cannot reduce the fine without reasoning the reduction;
+    # the major source of the same code is named here once, in these words.
+    if fine_below_minimum(case) is not None or below_minimum(case) is not None:
+        why.append(BELOW_MINIMUM)
     why += [r.label for r in major_reasons(case) if r.code != "below_minimum"]
     for ground in grounds_active(case):
         label = ground.get_ground_display()
