@@ -125,7 +125,8 @@ def _remedies(legal, published: list[Disclosure]) -> None:
     from django.utils import timezone
 
     from zhifa.cases.models import Case
-    from zhifa.remedies.services import decision_of, remedy_record
+    from zhifa.remedies.services import remedy_record
+    from zhifa.reviews.catalogue import decision_record
 
     today = timezone.localdate()
     for item, outcome, channel, body, number in (
@@ -141,7 +142,7 @@ def _remedies(legal, published: list[Disclosure]) -> None:
             outcome=outcome,
             body=body,
             document_number=number,
-            filed_on=timezone.localdate(decision_of(case).occurred_at),
+            filed_on=timezone.localdate(decision_record(case).occurred_at),
             decided_on=today,
             summary="（演示数据）",
         )

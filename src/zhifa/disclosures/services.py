@@ -468,6 +468,12 @@ def decision_prepare(*, actor, instrument) -> Disclosure:
             "只有能查阅该案件的人员（承办人员、机关负责人、法制审核人员）可以拟制其公示信息。"
         )
     case_viewed(actor=actor, case=instrument.case, what=f"instrument:{instrument.pk}:disclosure")
+    remedy = _changing_remedy(instrument.case_id)
+    if remedy is not None and instrument.issued_at < remedy.recorded_at:
+        raise Conflict(
+            f"本案执法决定已经{remedy.label}，原决定书不再公示；请公示重新作出的决定。",
+            code="decision_remedied",
+        )
     original, explanation = _changed_by_remedy(instrument.case)
     with transaction.atomic():
         item = disclosure_prepare(
@@ -484,17 +490,103 @@ def decision_prepare(*, actor, instrument) -> Disclosure:
     return item
 
 
+def remedied(disclosure: Disclosure):
+    """The remedy outcome in force that revoked, varied, remade or confirmed
+    illegal the decision ``disclosure`` was made from (PUB-09), or ``None``.
+
+    An item made from an instrument issued (or a record entered) before the
+    outcome was recorded shows the changed decision and may no longer be
+    published; the replacement of a withdrawn item and an item of the decision
+    made afterwards may."""
+    if (
+        disclosure.kind != Disclosure.Kind.DECISION
+        or not disclosure.case_id_ref
+        or disclosure.supersedes_id
+    ):
+        return None
+    remedy = _changing_remedy(disclosure.case_id_ref)
+    if remedy is None:
+        return None
+    return remedy if _made_at(disclosure) < remedy.recorded_at else None
+
+
+def _changing_remedy(case_id: int):
+    """The latest remedy outcome in force that changed the case's decision."""
+    from zhifa.remedies.models import CHANGING, Remedy
+
+    return (
+        Remedy.objects.filter(case_id=case_id, superseded_by__isnull=True, outcome__in=CHANGING)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+
+
+def _made_at(disclosure: Disclosure):
+    """When the decision an item shows was made in the system: its instrument's
+    issue, else its record's entry, else the item's own drafting."""
+    if disclosure.instrument_id_ref:
+        from zhifa.instruments.models import Instrument
+
+        issued = (
+            Instrument.objects.filter(pk=disclosure.instrument_id_ref)
+            .values_list("issued_at", flat=True)
+            .first()
+        )
+        if issued:
+            return issued
+    if disclosure.record_id_ref:
+        from zhifa.cases.models import Record
+
+        entered = (
+            Record.objects.filter(pk=disclosure.record_id_ref)
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if entered:
+            return entered
+    return disclosure.created_at
+
+
+def _refuse_remedied(disclosure: Disclosure) -> None:
+    remedy = remedied(disclosure)
+    if remedy is not None:
+        raise Conflict(
+            f"本案执法决定已经{remedy.label}，原决定不再公示；请公示重新作出的决定。",
+            code="decision_remedied",
+        )
+
+
+def withhold_remedied(*, actor, case_id: int, ground: str) -> list[Disclosure]:
+    """Close the case's decision items not yet published that show a decision a
+    remedy outcome has just changed: they are withheld with the outcome as the
+    ground, so none of them is published later or counted as overdue (PUB-09).
+    Called by ``remedies.services.remedy_record`` in its transaction; the
+    recorder is the legal unit or a leader, and this is no confirmation of a
+    draft's content, so the four-eyes rule does not apply."""
+    closed = []
+    for disclosure in (
+        Disclosure.objects.select_for_update()
+        .filter(
+            case_id_ref=case_id,
+            kind=Disclosure.Kind.DECISION,
+            status__in=(S.DRAFT, S.IN_REVIEW),
+        )
+        .order_by("pk")
+    ):
+        if remedied(disclosure) is None:
+            continue
+        _withhold(actor, disclosure, ground)
+        closed.append(disclosure)
+    return closed
+
+
 def _changed_by_remedy(case) -> tuple[Disclosure | None, str]:
     """A case whose published decision was taken down because a reconsideration,
     a court or the agency itself changed it (``zhifa.remedies``): the withdrawn
     item and the explanation its new decision's publication carries (PUB-09)."""
-    from zhifa.remedies.models import CHANGING, Remedy
+    from zhifa.remedies.models import Remedy
 
-    remedy = (
-        Remedy.objects.filter(case=case, superseded_by__isnull=True, outcome__in=CHANGING)
-        .order_by("-decided_on", "-pk")
-        .first()
-    )
+    remedy = _changing_remedy(case.pk)
     if remedy is None:
         return None, ""
     original = (
@@ -699,6 +791,7 @@ def disclosure_publish(*, actor, disclosure: Disclosure) -> Disclosure:
     disclosure = _locked(disclosure)
     _require_status(disclosure, S.IN_REVIEW, doing="公示")
     require_second_person(actor, disclosure, doing="审核通过并公示")
+    _refuse_remedied(disclosure)
     leaks = remaining_leaks(disclosure)
     if leaks:
         kinds = "、".join(sorted({redaction.LABELS[kind] for kind, _ in leaks}))
@@ -760,6 +853,10 @@ def disclosure_withhold(*, actor, disclosure: Disclosure, ground: str) -> Disclo
     disclosure = _locked(disclosure)
     _require_status(disclosure, S.DRAFT, S.IN_REVIEW, doing="决定不予公开")
     require_second_person(actor, disclosure, doing="决定不予公开")
+    return _withhold(actor, disclosure, ground)
+
+
+def _withhold(actor, disclosure: Disclosure, ground: str) -> Disclosure:
     before = disclosure.status
     disclosure.status = S.WITHHELD
     disclosure.withholding_ground = ground

@@ -23,8 +23,8 @@ from zhifa.cases.models import Case, Record
 from zhifa.cases.services import row_digest
 from zhifa.core.errors import Conflict, Forbidden, InvalidInput
 from zhifa.remedies.models import CHANGING, SELF_CORRECTION_OUTCOMES, Remedy
+from zhifa.reviews.catalogue import decision_record
 
-DECISION_KINDS = ("decision", "onspot_decision")
 # The fields a remedy's digest covers (and its ledger entry records).
 FIELDS = (
     "case_id",
@@ -51,15 +51,6 @@ def may_record(actor, case: Case) -> bool:
     if officer is None or officer.agency_id != case.agency_id:
         return False
     return Role.LEADER in roles_of(actor) or is_legal_unit(actor, case.agency)
-
-
-def decision_of(case: Case) -> Record | None:
-    """The case's decision in force, which a remedy is about."""
-    return (
-        Record.objects.filter(case=case, kind__in=DECISION_KINDS, superseded_by__isnull=True)
-        .order_by("occurred_at", "pk")
-        .last()
-    )
 
 
 def remedy_digest(remedy: Remedy) -> str:
@@ -138,9 +129,10 @@ def _clean(case: Case, data: dict, decision: Record, supersedes: Remedy | None) 
 
 
 def _withdraw_publications(actor, case: Case, remedy: Remedy) -> list:
-    """Take the case's published decisions off the portal (PUB-09)."""
+    """Take the case's published decisions off the portal and close its drafts of
+    the changed decision, so that none is published later (PUB-09)."""
     from zhifa.disclosures.models import Disclosure
-    from zhifa.disclosures.services import disclosure_withdraw
+    from zhifa.disclosures.services import disclosure_withdraw, withhold_remedied
 
     reason = f"经{remedy.label}"
     if remedy.channel != Remedy.Channel.SELF_CORRECTION:
@@ -153,7 +145,9 @@ def _withdraw_publications(actor, case: Case, remedy: Remedy) -> list:
         kind=Disclosure.Kind.DECISION,
         status=Disclosure.Status.PUBLISHED,
     ).order_by("pk")
-    return [disclosure_withdraw(actor=actor, disclosure=d, reason=reason) for d in published]
+    takedowns = [disclosure_withdraw(actor=actor, disclosure=d, reason=reason) for d in published]
+    withhold_remedied(actor=actor, case_id=case.pk, ground=reason)
+    return takedowns
 
 
 def remedy_record(*, actor, case: Case, supersedes: Remedy | None = None, **data) -> Remedy:
@@ -165,12 +159,14 @@ def remedy_record(*, actor, case: Case, supersedes: Remedy | None = None, **data
             "只有本机关法制机构人员或机关负责人可以登记复议、诉讼及纠错结果。",
             code="remedy_not_allowed",
         )
-    decision = decision_of(case)
+    decision = decision_record(case)
     if decision is None:
         raise Conflict(
             "本案尚无有效的执法决定，没有可登记的复议、诉讼或纠错结果。", code="remedy_no_decision"
         )
     with transaction.atomic():
+        # One remedy of a case at a time: a second one waits and then sees the first.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         if supersedes is not None:
             supersedes = Remedy.objects.select_for_update().filter(pk=supersedes.pk).first()
             if supersedes is None or supersedes.case_id != case.pk:

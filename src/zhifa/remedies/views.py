@@ -18,6 +18,7 @@ from zhifa.core.views import form_page
 from zhifa.remedies import selectors, services
 from zhifa.remedies.forms import RemedyForm
 from zhifa.remedies.models import Remedy
+from zhifa.reviews.catalogue import decision_record
 
 
 def case_url(case) -> str:
@@ -42,7 +43,7 @@ def case_remedies_view(request, pk: int):
         {
             "case": case,
             "entries": entries,
-            "decision": services.decision_of(case),
+            "decision": decision_record(case),
             "may_record": services.may_record(request.user, case),
         },
     )

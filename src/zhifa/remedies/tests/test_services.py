@@ -286,3 +286,70 @@ def test_the_remade_decision_is_published_with_the_explanation(market):
     )
     assert "示政复决〔2026〕3号" in item.explanation
     assert Takedown.objects.get(disclosure=original).replacement == item
+
+
+@pytest.mark.req("PUB-09")
+def test_a_decision_changed_before_its_publication_is_never_published(market):
+    from zhifa.instruments.models import Instrument, Kind
+    from zhifa.instruments.services import instrument_issue
+    from zhifa.supervision.testing import decide
+
+    case = advance_to(market, open_case(market), Stage.EXECUTION)
+    first = Instrument.objects.get(case=case, kind=Kind.DECISION)
+    item = disclosures.decision_prepare(actor=market.lead, instrument=first)
+    disclosures.disclosure_submit(actor=market.lead, disclosure=item)
+    # Revoked by the agency itself while its public version waits in review.
+    remedy_record(
+        actor=market.reviewer,
+        case=case,
+        channel="self_correction",
+        outcome="varied",
+        decided_on=TODAY(),
+        summary="罚款数额计算有误，自行变更。",
+    )
+    item.refresh_from_db()
+    assert item.status == Disclosure.Status.WITHHELD
+    assert item.withholding_ground.startswith("经自行纠正变更")
+    assert not Takedown.objects.exists()  # it was never public
+    # Its instrument cannot be prepared again …
+    with pytest.raises(Conflict, match="原决定书不再公示") as refused:
+        disclosures.decision_prepare(actor=market.lead, instrument=first)
+    assert refused.value.code == "decision_remedied"
+    # … but the decision made anew can, and is published by the legal unit.
+    record = case.records.get(kind="decision", superseded_by__isnull=True)
+    decide(market, case, fine="1000.00", conclusion="处罚款壹仟元。", supersedes=record)
+    remade = instrument_issue(actor=market.lead, case=case, kind=Kind.DECISION, supersedes=first)
+    item = disclosures.decision_prepare(actor=market.lead, instrument=remade)
+    disclosures.disclosure_submit(actor=market.lead, disclosure=item)
+    item = disclosures.disclosure_publish(actor=market.reviewer, disclosure=item)
+    assert item.status == Disclosure.Status.PUBLISHED
+
+
+@pytest.mark.req("PUB-09")
+def test_a_draft_of_the_changed_decision_cannot_be_published(market):
+    """A public version drafted by hand from the case (no instrument) before the
+    outcome is refused at publication."""
+    case, record = decided_case(market)
+    draft = DraftInput(
+        kind="decision",
+        title="行政处罚决定书 示市监罚〔2026〕8号",
+        action_kind="penalty",
+        matter=case.matter,
+        decided_on=TODAY(),
+        document_number="示市监罚〔2026〕8号",
+        party=PartyInput(kind="legal", name="示范县好味食品有限公司", representative="王五"),
+        conclusion="罚款2000元",
+        case_id_ref=case.pk,
+        record_id_ref=record.pk,
+    )
+    item = disclosures.disclosure_prepare(actor=market.lead, agency=market.agency, draft=draft)
+    disclosures.disclosure_submit(actor=market.lead, disclosure=item)
+    remedy = remedy_record(actor=market.reviewer, case=case, **reconsideration())
+    item.refresh_from_db()
+    assert item.status == Disclosure.Status.WITHHELD  # closed by the outcome
+    # Had it escaped (an item submitted again), publication would still refuse it.
+    Disclosure.objects.filter(pk=item.pk).update(status=Disclosure.Status.IN_REVIEW)
+    before = counts()
+    with pytest.raises(Conflict, match=f"已经{remedy.label}"):
+        disclosures.disclosure_publish(actor=market.reviewer, disclosure=item)
+    assert counts() == before
