@@ -382,6 +382,8 @@ ZHIFA_INSPECTION_INSPECTORS_PER_TARGET = env.int("ZHIFA_INSPECTION_INSPECTORS_PE
 # --- Supervision (SUP-01, SUP-05, PUB-11; docs/operations.md) ---------------------
 # An open case is "at risk" when its time limit falls within this many working days.
 ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS = env.int("ZHIFA_SUPERVISION_LIMIT_WARNING_WORKDAYS", 5)
+# SUP-05: a case whose time limit has stood suspended this many days is warned.
+ZHIFA_SUPERVISION_SUSPENSION_WARNING_DAYS = env.int("ZHIFA_SUPERVISION_SUSPENSION_WARNING_DAYS", 60)
 # The dashboard shows its scope's stored figures while they are younger than this
 # (refreshed by `zhifa dashboard_snapshots --watch`), else counts live and stores
 # them; 0: always live (SUP-01 first view, docs/benchmarks.md §12).

@@ -19,6 +19,9 @@ human look, not a verdict.
   in force, by the day they were decided).
 - ``near_limit``: open cases whose time limit falls within
   ``LIMIT_WARNING_WORKDAYS`` working days, per agency.
+- ``long_suspended``: open cases whose time limit has stood suspended (案件中止)
+  for at least ``SUSPENSION_WARNING_DAYS`` days, per agency: a suspended case is
+  neither near nor past its limit, so one never resumed would drop out of sight.
 - ``no_penalty``: an officer who closed at least ``NO_PENALTY_MIN`` penalty
   cases of which at least ``NO_PENALTY_SHARE`` % carry no penalty.
 - ``late_uploads``: an officer who stored at least ``LATE_UPLOADS_MIN``
@@ -40,6 +43,7 @@ from django.utils import timezone
 
 from zhifa.accounts.models import Officer
 from zhifa.cases.models import CaseOfficer, Record, Stage
+from zhifa.cases.selectors import open_stages
 from zhifa.catalogues.models import ActionKind, Band
 from zhifa.media.models import MediaItem
 from zhifa.reasons.models import Reasons
@@ -52,6 +56,7 @@ KINDS = {
     "corrected": "执法决定被更正较多",
     "revoked": "执法决定被撤销、变更或确认违法较多",
     "near_limit": "临近办理时限的案件",
+    "long_suspended": "办理期限长期中止的案件",
     "no_penalty": "结案不予处罚比例异常",
     "late_uploads": "音像记录逾期存储较多",
 }
@@ -242,6 +247,30 @@ def near_limit(scope) -> list[Finding]:
     ]
 
 
+def long_suspended(scope) -> list[Finding]:
+    days = settings.ZHIFA_SUPERVISION_SUSPENSION_WARNING_DAYS
+    since = timezone.localdate() - timedelta(days=days)
+    by_agency: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for case_id, agency_id, name in (
+        scope.cases.filter(
+            stage__in=open_stages(), suspended_since__isnull=False, suspended_since__lte=since
+        )
+        .order_by()
+        .values_list("pk", "agency_id", "agency__name")
+    ):
+        by_agency[(agency_id, name)].append(case_id)
+    return [
+        Finding(
+            "long_suspended",
+            f"agency-{agency_id}",
+            name,
+            f"{len(ids)} 件在办案件的办理期限已中止 {days} 日以上，尚未恢复计算",
+            sorted(ids),
+        )
+        for (agency_id, name), ids in sorted(by_agency.items())
+    ]
+
+
 def no_penalty(scope) -> list[Finding]:
     closed = scope.cases.filter(
         action_kind=ActionKind.PENALTY,
@@ -316,7 +345,15 @@ def late_uploads(scope) -> list[Finding]:
     return findings
 
 
-CHECKS = (fine_dispersion, corrected, revoked, near_limit, no_penalty, late_uploads)
+CHECKS = (
+    fine_dispersion,
+    corrected,
+    revoked,
+    near_limit,
+    long_suspended,
+    no_penalty,
+    late_uploads,
+)
 
 
 def findings(scope) -> list[Finding]:

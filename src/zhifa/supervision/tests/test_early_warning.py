@@ -174,6 +174,29 @@ def test_a_suspended_case_is_not_near_its_limit_until_it_resumes(county, market,
     assert finding.case_ids == [held.pk]
 
 
+def test_a_case_suspended_for_long_is_warned_until_it_resumes(county, market, settings):
+    today = timezone.localdate()
+    held = open_case(market, started_on=today - timedelta(days=80), title="长期中止")
+    case_services.case_suspend(
+        actor=market.leader, case=held, ground="testing", started_on=today - timedelta(days=61)
+    )
+    recent = open_case(market, started_on=today - timedelta(days=80), title="新近中止")
+    case_services.case_suspend(
+        actor=market.leader, case=recent, ground="hearing", started_on=today - timedelta(days=5)
+    )
+    settings.ZHIFA_SUPERVISION_SUSPENSION_WARNING_DAYS = 61
+    (finding,) = early_warning.long_suspended(region(county))
+    assert finding.case_ids == [held.pk] and finding.key == f"agency-{county.market.pk}"
+    assert "已中止 61 日以上" in finding.detail
+    settings.ZHIFA_SUPERVISION_SUSPENSION_WARNING_DAYS = 62
+    assert early_warning.long_suspended(region(county)) == []
+    # Resumed: no longer warned.
+    settings.ZHIFA_SUPERVISION_SUSPENSION_WARNING_DAYS = 60
+    held.refresh_from_db()
+    case_services.case_resume(actor=market.leader, case=held, ended_on=today)
+    assert early_warning.long_suspended(region(county)) == []
+
+
 def test_many_cases_closed_without_penalty_by_one_officer(county, market, settings):
     case, _ = decided_case(market, fine="", conclusion="违法行为轻微并及时改正，不予行政处罚。")
     advance_to(market, case, Stage.CLOSED)
