@@ -75,6 +75,20 @@ def benchmark_in_force(
     return found.order_by("-effective_on", "-pk").first()
 
 
+def benchmarks_in_force(*, agency: Agency, on: date, matter: Matter) -> list[DiscretionBenchmark]:
+    """The version in force on ``on`` of each violation the agency's benchmarks
+    list under ``matter`` (a matter may cover several violations)."""
+    found = (
+        DiscretionBenchmark.objects.filter(agency=agency, matter=matter, effective_on__lte=on)
+        .exclude(retired_on__lte=on)
+        .order_by("violation_code", "-effective_on", "-pk")
+    )
+    latest: dict[str, DiscretionBenchmark] = {}
+    for bench in found:
+        latest.setdefault(bench.violation_code, bench)
+    return list(latest.values())
+
+
 def benchmark_versions(bench: DiscretionBenchmark) -> list[dict]:
     """Every version of ``bench``'s violation in the same agency, newest first,
     each with what changed from the version before it (INF-03)."""

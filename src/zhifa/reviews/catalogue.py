@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from zhifa.cases.major import MajorReason, source
 from zhifa.cases.models import Case, Party, Procedure, Record
-from zhifa.catalogues.benchmarks import benchmark_in_force
+from zhifa.catalogues.benchmarks import benchmark_in_force, benchmarks_in_force
 from zhifa.catalogues.models import ActionKind, DiscretionBenchmark
 from zhifa.reviews.models import (
     AmountOf,
@@ -189,20 +189,45 @@ def flag_reasons(case: Case) -> list[MajorReason]:
 
 def fine_below_minimum(case: Case) -> tuple[Decimal, DiscretionBenchmark] | None:
     """``(fine, benchmark)`` when the draft decision's fine is below the statutory
-    minimum of the agency's benchmark in force for the case's matter on the day
-    the decision was proposed (减轻处罚). Exactly the minimum is not below it; a
+    minimum of the agency's benchmark in force on the day the decision was
+    proposed (减轻处罚): the benchmark the structured reasons apply, else each
+    benchmark of the case's matter (``_named_violation``). Exactly the minimum is not below it; a
     decision without a positive fine (a warning, no penalty) or a matter
     without a benchmark is left to the other sources."""
     record = decision_record(case)
     fine = _money(record.content.get("fine_amount")) if record else None
     if fine is None or fine <= 0:
         return None
-    bench = benchmark_in_force(
-        agency=case.agency, on=_proposed_on(_latest_proposal(case), record), matter=case.matter
-    )
-    if bench is None or fine >= bench.statutory_min:
+    on = _proposed_on(_latest_proposal(case), record)
+    named = _named_violation(case)
+    if named:
+        bench = benchmark_in_force(agency=case.agency, on=on, violation_code=named)
+        candidates = [bench] if bench is not None else []
+    else:
+        candidates = benchmarks_in_force(agency=case.agency, on=on, matter=case.matter)
+    below = [b for b in candidates if fine < b.statutory_min]
+    if not below:
         return None
-    return fine, bench
+    return fine, max(below, key=lambda b: (b.statutory_min, b.pk))
+
+
+def _named_violation(case: Case) -> str:
+    """The violation whose benchmark the case's latest structured reasons apply.
+    Without one, a matter listing several violations is judged against each:
+    a fine below any of their minimums counts until the reasons name the
+    benchmark that applies (not a guess at the laxer one)."""
+    from zhifa.reasons.selectors import reasons_latest
+
+    latest = reasons_latest(case)
+    bench_id = latest.content.get("discretion", {}).get("benchmark") if latest else None
+    if not bench_id:
+        return ""
+    code = (
+        DiscretionBenchmark.objects.filter(pk=bench_id, agency=case.agency)
+        .values_list("violation_code", flat=True)
+        .first()
+    )
+    return code or ""
 
 
 @source

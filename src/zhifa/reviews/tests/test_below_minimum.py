@@ -116,3 +116,42 @@ def test_structured_reasons_that_say_nothing_of_the_benchmark_do_not_hide_it(ben
     reasons_save(actor=team.lead, case=case, content=valid_content(case))
     assert [r.code for r in major_reasons(case)] == ["below_minimum"]
     assert review_refusals(case)[0].startswith(PREFIX + "本案须经法制审核")
+
+
+def test_a_matter_with_several_violations_is_judged_by_the_benchmark_the_reasons_apply(
+    bench, county, team, sysadmin
+):
+    """The matter's benchmarks: 经营超过保质期的食品 (minimum 5,000) and a lighter
+    violation (minimum 500). A 1,000 fine is below the first only."""
+    from zhifa.reasons.services import reasons_save
+    from zhifa.reasons.testing import library, valid_content
+
+    light = benchmark_create(
+        actor=county.market_admin,
+        agency=county.market,
+        matter=team.matter,
+        violation_code="SP-124-9",
+        violation="未按规定查验供货者许可证",
+        penalty_citation="《中华人民共和国食品安全法》第一百二十六条第一款第（三）项",
+        statutory_min=500,
+        statutory_max=5000,
+        version="2024版",
+        effective_on=date(2025, 1, 1),  # the newest of the two
+        bands=[
+            {"band": "ordinary", "conditions": "一般情形", "min_amount": 500, "max_amount": 5000}
+        ],
+    )
+    library(sysadmin)
+    case = proposed(team, "1000.00")
+    # Without reasons, nobody knows which applies: below one minimum is enough.
+    (reason,) = major_reasons(case)
+    assert reason.code == "below_minimum" and bench.violation in reason.detail
+    # The reasons apply the lighter violation: 1,000 is within it.
+    reasons_save(actor=team.lead, case=case, content=valid_content(case, benchmark=light))
+    assert major_reasons(case) == []
+    # They apply the heavier one: 1,000 is a reduction below its 5,000.
+    reasons_save(actor=team.lead, case=case, content=valid_content(case, benchmark=bench))
+    assert {r.code for r in major_reasons(case)} == {"below_minimum"}
+    # Below both minimums, whichever the reasons name.
+    other = proposed(team, "100.00", title="另一案")
+    assert [r.code for r in major_reasons(other)] == ["below_minimum"]
