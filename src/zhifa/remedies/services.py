@@ -57,6 +57,22 @@ def remedy_digest(remedy: Remedy) -> str:
     return row_digest(remedy, FIELDS)
 
 
+INSTANCES = list(Remedy.Instance.values)  # 一审, 二审, 再审: in order
+
+
+def is_appeal(earlier: Remedy, channel: str, instance: str) -> bool:
+    """Whether an entry of ``channel``/``instance`` records a higher instance's
+    judgment on ``earlier`` (上诉、再审) rather than correcting it: it supersedes
+    the lower judgment, which then no longer counts, and needs no correction
+    reason."""
+    return (
+        earlier.channel == channel == Remedy.Channel.LITIGATION
+        and instance in INSTANCES
+        and earlier.instance in INSTANCES
+        and INSTANCES.index(instance) > INSTANCES.index(earlier.instance)
+    )
+
+
 def _clean(case: Case, data: dict, decision: Record, supersedes: Remedy | None) -> dict:
     channel, outcome = data.get("channel", ""), data.get("outcome", "")
     if channel not in Remedy.Channel.values:
@@ -113,7 +129,12 @@ def _clean(case: Case, data: dict, decision: Record, supersedes: Remedy | None) 
     if outcome != Outcome.PENDING and external and not number:
         raise InvalidInput("请填写复议决定书或裁判文书的文号。", code="remedy_document_required")
     reason = (data.get("correction_reason") or "").strip()
-    if supersedes is not None and supersedes.outcome != Outcome.PENDING and not reason:
+    if (
+        supersedes is not None
+        and supersedes.outcome != Outcome.PENDING
+        and not is_appeal(supersedes, channel, instance)
+        and not reason
+    ):
         raise InvalidInput("更正已登记的结果，请说明更正原因。", code="remedy_reason_required")
     return {
         "channel": channel,

@@ -353,3 +353,30 @@ def test_a_draft_of_the_changed_decision_cannot_be_published(market):
     with pytest.raises(Conflict, match=f"已经{remedy.label}"):
         disclosures.disclosure_publish(actor=market.reviewer, disclosure=item)
     assert counts() == before
+
+
+@pytest.mark.req("SUP-05")
+def test_an_appeal_supersedes_the_lower_judgment_without_a_correction_reason(market):
+    from zhifa.cases.models import Case
+    from zhifa.remedies.selectors import changed
+
+    case, _ = decided_case(market)
+    suit = reconsideration(channel="litigation", body="示范县人民法院")
+    first = remedy_record(actor=market.reviewer, case=case, instance="first", **suit)
+    cases = Case.objects.filter(pk=case.pk)
+    window = (TODAY(), TODAY() + timedelta(days=1))
+    assert list(changed(cases, *window)) == [first]
+    # The second instance reverses it: no correction, a higher court's judgment.
+    second = remedy_record(
+        actor=market.reviewer,
+        case=case,
+        supersedes=first,
+        **{**suit, "instance": "second", "outcome": "upheld", "body": "示范市中级人民法院"},
+    )
+    assert second.correction_reason == ""
+    assert list(changed(cases, *window)) == []
+    # Going back down an instance is a correction, and needs its reason.
+    before = counts()
+    with pytest.raises(InvalidInput, match="请说明更正原因"):
+        remedy_record(actor=market.reviewer, case=case, supersedes=second, instance="first", **suit)
+    assert counts() == before
