@@ -21,6 +21,7 @@ from django.utils import timezone
 from zhifa.assist import disputes, retrieval
 from zhifa.assist.models import Document, Embedding, Transcript
 from zhifa.cases.models import Case, Record
+from zhifa.cases.records import DECISION_KINDS
 from zhifa.reasons.similar import _decided
 
 STATEMENT_KINDS = {
@@ -28,7 +29,6 @@ STATEMENT_KINDS = {
     "hearing_application": ("request", "听证申请"),
     "hearing_minutes": ("minutes", "听证笔录"),
 }
-DECISION_KINDS = ("decision", "onspot_decision")
 
 
 def case_text(case: Case) -> str:

@@ -495,6 +495,8 @@ KIND_LIST: tuple[Kind, ...] = (
 )
 
 KINDS: dict[str, Kind] = {k.code: k for k in KIND_LIST}
+# The records that hold a case's decision (行政执法决定, 当场行政处罚决定).
+DECISION_KINDS = ("decision", "onspot_decision")
 DELIVERY_KINDS = ("delivery_direct", "delivery_left", "delivery_post", "delivery_notice")
 EVIDENCE_KINDS = (
     "interview",

@@ -11,6 +11,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from zhifa.cases.models import Case, Record
+from zhifa.cases.records import DECISION_KINDS
 from zhifa.cases.selectors import case_scope
 from zhifa.catalogues.benchmarks import money
 from zhifa.catalogues.models import ActionKind, DiscretionBenchmark
@@ -25,7 +26,6 @@ from zhifa.reasons.models import (
     ReasonsRequest,
 )
 
-DECISION_KINDS = ("decision", "onspot_decision")
 STATEMENT_KINDS = ("statements", "hearing_minutes")
 
 

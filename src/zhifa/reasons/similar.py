@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from zhifa.cases.models import Case, Record
+from zhifa.cases.records import DECISION_KINDS
 from zhifa.reasons.models import Reasons
 
 try:  # pragma: no cover - rjieba is a dependency; the bigrams still work without it
@@ -88,9 +89,7 @@ class Similar:
 def _decided(case: Case) -> tuple[str, str, str, int | None]:
     """(facts, amount, band, benchmark) of a case's decision and reasons."""
     record = (
-        Record.objects.filter(
-            case=case, kind__in=("decision", "onspot_decision"), superseded_by__isnull=True
-        )
+        Record.objects.filter(case=case, kind__in=DECISION_KINDS, superseded_by__isnull=True)
         .order_by("occurred_at", "pk")
         .last()
     )
@@ -116,7 +115,7 @@ def similar_decisions(case: Case, *, actor, query: str = "", limit: int = 5) -> 
     query_tokens = tokens(query or mine_facts or case.title)
     visible = case_list(actor=actor).filter(agency=case.agency)
     candidates = (
-        visible.filter(records__kind__in=("decision", "onspot_decision"))
+        visible.filter(records__kind__in=DECISION_KINDS)
         .exclude(pk=case.pk)
         .distinct()
         .select_related("matter")

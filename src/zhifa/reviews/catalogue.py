@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from zhifa.cases.major import MajorReason, source
 from zhifa.cases.models import Case, Party, Procedure, Record
+from zhifa.cases.records import DECISION_KINDS
 from zhifa.catalogues.benchmarks import benchmark_in_force, benchmarks_in_force
 from zhifa.catalogues.models import ActionKind, DiscretionBenchmark
 from zhifa.reviews.models import (
@@ -66,9 +67,7 @@ def _money(value) -> Decimal | None:
 def decision_record(case: Case) -> Record | None:
     """The decision record in force (the draft decision, 决定代拟稿)."""
     return (
-        Record.objects.filter(
-            case=case, kind__in=("decision", "onspot_decision"), superseded_by__isnull=True
-        )
+        Record.objects.filter(case=case, kind__in=DECISION_KINDS, superseded_by__isnull=True)
         .order_by("-occurred_at", "-pk")
         .first()
     )

@@ -27,9 +27,8 @@ from django.utils import timezone
 
 from zhifa.accounts.models import Agency
 from zhifa.cases.models import Case, Record, Stage, StageChange
+from zhifa.cases.records import DECISION_KINDS
 from zhifa.catalogues.models import ActionKind
-
-DECISION_KINDS = ("decision", "onspot_decision")
 
 # 行政处罚的种类 and the words that name them in a decision's conclusion. Order
 # matters only for display; a conclusion may name several.
