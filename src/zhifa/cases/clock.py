@@ -23,15 +23,18 @@ reads the work calendar once for all of them (``supervision.watches``).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils import timezone
 
-from zhifa.catalogues import workdays
-from zhifa.catalogues.workdays import ONE_DAY, workdays_add, workdays_between
+from zhifa.catalogues.workdays import (
+    ONE_DAY,
+    workdays_add,
+    workdays_add_many,
+    workdays_between,
+)
 
 
 def today() -> date:
@@ -85,24 +88,5 @@ def due_dates(rows: Iterable[tuple[Hashable, date, int]]) -> dict[Hashable, date
     """``workdays_add(start, n).date`` for each ``(key, start, n)``, with the work
     calendar read once for all rows (two queries), not once per row."""
     rows = list(rows)
-    if not rows:
-        return {}
-    first = min(start for _, start, _ in rows)
-    # Two calendar days per working day and a month of holidays, as workdays_add reckons;
-    # a row that still does not fit is given to workdays_add itself.
-    last = max(start for _, start, _ in rows) + timedelta(days=max(n for *_, n in rows) * 2 + 30)
-    span = workdays._Span(first, last)
-    counted = []  # counted[i]: working days d with first < d <= first + i
-    running = 0
-    for i in range((last - first).days + 1):
-        if i and span.info(first + timedelta(days=i)).is_workday:
-            running += 1
-        counted.append(running)
-    out = {}
-    for key, start, n in rows:
-        if n <= 0:
-            out[key] = start
-            continue
-        i = bisect_left(counted, counted[(start - first).days] + n)
-        out[key] = first + timedelta(days=i) if i < len(counted) else workdays_add(start, n).date
-    return out
+    deadlines = workdays_add_many((start, n) for _, start, n in rows)
+    return {key: d.date for (key, _, _), d in zip(rows, deadlines, strict=True)}

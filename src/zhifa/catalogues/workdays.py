@@ -10,8 +10,9 @@ Writes to the calendar are in ``zhifa.catalogues.services``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from calendar import FRIDAY
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -115,6 +116,37 @@ def workdays_add(start: date, n: int) -> Deadline:
     except OverflowError:
         raise InvalidInput("计算结果超出可表示的日期范围。") from None
     return Deadline(day, provisional)
+
+
+def workdays_add_many(pairs: Iterable[tuple[date, int]]) -> list[Deadline]:
+    """``workdays_add(start, n)`` for each ``(start, n)``, in order, with the work
+    calendar read once for all of them (two queries), not once per pair: lists
+    of deadlines and due dates stay at a fixed number of queries."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    if any(n < 0 for _, n in pairs):
+        raise InvalidInput("工作日数不能为负数。")
+    first = min(start for start, _ in pairs)
+    last = max(start for start, _ in pairs) + timedelta(
+        days=max(n for _, n in pairs) * _DAYS_PER_WORKDAY_ESTIMATE + _WINDOW_SLACK_DAYS
+    )
+    span = _Span(first, last)
+    # counted[i] / unsure[i]: working / provisional days d with first < d <= first + i.
+    counted, unsure = [0], [0]
+    for day in _days(first + ONE_DAY, last):
+        info = span.info(day)
+        counted.append(counted[-1] + info.is_workday)
+        unsure.append(unsure[-1] + info.provisional)
+    out = []
+    for start, n in pairs:
+        at = (start - first).days
+        i = bisect_left(counted, counted[at] + n) if n else at
+        if i < len(counted):
+            out.append(Deadline(first + timedelta(days=i), unsure[i] > unsure[at]))
+        else:  # beyond the span read: count it alone
+            out.append(workdays_add(start, n))
+    return out
 
 
 def workdays_between(a: date, b: date) -> WorkdayCount:

@@ -15,7 +15,7 @@ import calendar
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -133,7 +133,7 @@ def decision_deadlines(instruments) -> list:
     """The publication deadline of each issued decision, for the queue: the
     matters' own rules in one query and the work calendar over the whole span in
     two, never a query per row (the queue lists up to 200 of them)."""
-    from zhifa.catalogues.workdays import Deadline, _Span
+    from zhifa.catalogues.workdays import workdays_add_many
 
     instruments = list(instruments)
     if not instruments:
@@ -149,20 +149,7 @@ def decision_deadlines(instruments) -> list:
         if days is None:
             days = deadline_workdays(case.action_kind, None)
         wanted.append((timezone.localtime(instrument.issued_at).date(), days))
-    first = min(start for start, _ in wanted)
-    # Two calendar days per working day plus a fortnight of holidays, as workdays_add does.
-    last = max(start for start, _ in wanted) + timedelta(days=max(n for _, n in wanted) * 2 + 14)
-    span = _Span(first, last)
-    out = []
-    for start, days in wanted:
-        day, remaining, provisional = start, days, False
-        while remaining and day < last:
-            day += timedelta(days=1)
-            info = span.info(day)
-            provisional = provisional or info.provisional
-            remaining -= info.is_workday
-        out.append(Deadline(day, provisional) if not remaining else workdays_add(start, days))
-    return out
+    return workdays_add_many(wanted)
 
 
 def display_months(party_kind: str) -> int:
@@ -474,7 +461,7 @@ def decision_prepare(*, actor, instrument) -> Disclosure:
             f"本案执法决定已经{remedy.label}，原决定书不再公示；请公示重新作出的决定。",
             code="decision_remedied",
         )
-    original, explanation = _changed_by_remedy(instrument.case)
+    original, explanation = _changed_by_remedy(instrument.case, remedy)
     with transaction.atomic():
         item = disclosure_prepare(
             actor=actor,
@@ -580,13 +567,13 @@ def withhold_remedied(*, actor, case_id: int, ground: str) -> list[Disclosure]:
     return closed
 
 
-def _changed_by_remedy(case) -> tuple[Disclosure | None, str]:
+def _changed_by_remedy(case, remedy) -> tuple[Disclosure | None, str]:
     """A case whose published decision was taken down because a reconsideration,
     a court or the agency itself changed it (``zhifa.remedies``): the withdrawn
-    item and the explanation its new decision's publication carries (PUB-09)."""
+    item and the explanation its new decision's publication carries (PUB-09).
+    ``remedy`` is the case's changing outcome in force (``_changing_remedy``)."""
     from zhifa.remedies.models import Remedy
 
-    remedy = _changing_remedy(case.pk)
     if remedy is None:
         return None, ""
     original = (

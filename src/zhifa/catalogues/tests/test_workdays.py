@@ -232,3 +232,22 @@ def test_cli_says_when_the_answer_is_provisional(seeded):
 def test_cli_refuses_bad_input_in_chinese(seeded, args, message):
     with pytest.raises(CommandError, match=message):
         _run(*args)
+
+
+def test_many_deadlines_at_once_equal_each_one_alone(seeded):
+    """Around 中秋/国庆 2026 (调休 Sundays and Saturdays included), with a year
+    not yet published at the far end."""
+    from zhifa.catalogues.workdays import workdays_add, workdays_add_many
+
+    pairs = [
+        (date(2026, 9, 18), 0),
+        (date(2026, 9, 18), 1),
+        (date(2026, 9, 19), 5),
+        (date(2026, 9, 30), 1),
+        (date(2026, 10, 1), 3),
+        (date(2026, 10, 9), 2),
+        (date(2026, 12, 25), 15),
+        (date(2026, 6, 1), 90),
+    ]
+    assert workdays_add_many(pairs) == [workdays_add(s, n) for s, n in pairs]
+    assert workdays_add_many([]) == []
